@@ -1,0 +1,508 @@
+#!/usr/bin/env python3
+"""Set-up and test driver behind the Makefile.
+
+One file, standard library only until Odoo is found, so that it can explain what is
+missing before anything else runs. Sub-commands:
+
+    demo [--reset]      serve the ``dunning_demo`` database on :8069 (built on first run)
+    test [options]      lint, fresh database with every addon and --test-enable, tours in
+                        Chromium, then the out-of-process tests of ``tests/``
+    lint                ruff (check + format check) and pylint-odoo
+    odoo -- ARGS        run Odoo with the project's configuration (database, addons path)
+    pg-env              print the PostgreSQL settings in use (starts the private cluster)
+
+PostgreSQL: the server named by the ``PG*`` variables or the default local socket is used
+when it accepts a connection; otherwise a private cluster is initialised under ``.pg/``
+(ignored by git) with a superuser role ``odoo`` and started on a Unix socket only.
+"""
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS_DIR = ROOT / "addons"
+RUN_DIR = ROOT / ".run"
+OUR_ADDONS = sorted(p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py"))
+DEMO_DB = "dunning_demo"
+TEST_DB = "dunning_test"
+PRIVATE_PG_PORT = 54329
+PRIVATE_PG_USER = "odoo"
+
+ODOO_MISSING = """\
+Odoo 18.0 is a prerequisite of this project and was not found. Either make it importable by
+this Python ({python}: `python3 -c "import odoo"` must work, for example after
+`pip install -e <odoo-18.0-source>` with Odoo's requirements installed), or set ODOO_SRC to
+the root of an Odoo 18.0 source tree (the folder holding odoo-bin, odoo/ and addons/), then
+run the command again. Nothing was changed."""
+
+
+def log(msg):
+    print(f"[devenv] {msg}", flush=True)
+
+
+def die(msg, code=1):
+    print(msg, file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# --------------------------------------------------------------------------- Odoo
+def find_odoo():
+    """Return (command prefix to run Odoo, extra addons folders), or exit 2 with a clear text."""
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        src = Path(src).resolve()
+        if not (src / "odoo-bin").is_file() or not (src / "odoo" / "release.py").is_file():
+            die(ODOO_MISSING.format(python=sys.executable) + f"\n(ODOO_SRC={src} is not an Odoo tree.)", 2)
+        extra = [p for p in (src / "addons", src / "odoo" / "addons") if p.is_dir()]
+        return [sys.executable, str(src / "odoo-bin")], extra, src
+    probe = subprocess.run(
+        [sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__file__)); print(odoo.release.serie)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        die(ODOO_MISSING.format(python=sys.executable), 2)
+    odoo_dir, serie = probe.stdout.split()
+    if serie != "18.0":
+        die(f"Odoo {serie} was found at {odoo_dir}; this project needs Odoo 18.0.", 2)
+    odoo_dir = Path(odoo_dir)
+    extra = [odoo_dir / "addons"]
+    # A source checkout installed in development mode keeps its addons beside the package.
+    if (odoo_dir.parent / "addons" / "account").is_dir():
+        extra.insert(0, odoo_dir.parent / "addons")
+    sys.path.insert(0, str(odoo_dir.parent))
+    return [sys.executable, "-m", "odoo"], extra, odoo_dir.parent
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+def _can_connect(**params):
+    try:
+        import psycopg2
+    except ImportError:
+        die("psycopg2 is missing: install Odoo 18's requirements first.", 2)
+    try:
+        conn = psycopg2.connect(dbname="postgres", connect_timeout=3, **params)
+    except psycopg2.Error:
+        return None
+    with conn, conn.cursor() as cr:
+        cr.execute("SELECT current_user, rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
+        user, can_create = cr.fetchone()
+    conn.close()
+    return user if can_create else None
+
+
+def _private_cluster_dir():
+    """The cluster lives in .pg/ unless the postgres user cannot reach the project folder."""
+    wanted = ROOT / ".pg"
+    if os.geteuid() != 0:
+        return wanted
+    probe = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(ROOT)], check=False)
+    if probe.returncode == 0:
+        return wanted
+    digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+    fallback = Path("/var/tmp") / f"dunning-pg-{digest}"
+    log(f"postgres cannot enter {ROOT}; the private cluster goes to {fallback}")
+    return fallback
+
+
+def _pg_bin():
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
+    if candidates:
+        return candidates[0].parent
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).parent
+    die("No PostgreSQL server answers and no initdb was found to start a private one.", 2)
+
+
+def _as_cluster_owner(cmd):
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+def ensure_private_cluster():
+    base = _private_cluster_dir()
+    data, sock = base / "data", base / "run"
+    pg_bin = _pg_bin()
+    base.mkdir(parents=True, exist_ok=True)
+    sock.mkdir(exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+    if not (data / "PG_VERSION").exists():
+        log(f"initialising a private PostgreSQL cluster in {data}")
+        subprocess.run(
+            _as_cluster_owner(
+                [
+                    str(pg_bin / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    PRIVATE_PG_USER,
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    params = {"host": str(sock), "port": PRIVATE_PG_PORT, "user": PRIVATE_PG_USER}
+    if _can_connect(**params):
+        return params
+    log("starting the private PostgreSQL cluster")
+    options = f"-k {sock} -p {PRIVATE_PG_PORT} -c listen_addresses='' -c fsync=off -c max_connections=200"
+    subprocess.run(
+        _as_cluster_owner(
+            [str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-o", options, "start"]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    if not _can_connect(**params):
+        die(f"The private PostgreSQL cluster did not accept connections; see {base / 'server.log'}.", 1)
+    return params
+
+
+def ensure_postgres():
+    """Return libpq parameters (host, port, user) of a server where Odoo may create databases."""
+    explicit = {
+        k: os.environ[v] for k, v in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER")) if os.environ.get(v)
+    }
+    user = _can_connect(**explicit)
+    if user and user != "postgres":
+        params = dict(explicit)
+        params.setdefault("user", user)
+        return params
+    return ensure_private_cluster()
+
+
+# --------------------------------------------------------------------------- configuration
+def write_config(pg, extra_addons, http_port=8069, name="odoo"):
+    RUN_DIR.mkdir(exist_ok=True)
+    conf = RUN_DIR / f"{name}.conf"
+    addons_path = ",".join(str(p) for p in [ADDONS_DIR, *extra_addons])
+    lines = [
+        "[options]",
+        f"addons_path = {addons_path}",
+        f"data_dir = {RUN_DIR / 'data'}",
+        f"db_host = {pg.get('host', '')}",
+        f"db_port = {pg.get('port', '')}",
+        f"db_user = {pg.get('user', '')}",
+        f"db_password = {os.environ.get('PGPASSWORD', '')}",
+        f"http_port = {http_port}",
+        "admin_passwd = admin",
+        "list_db = True",
+        "max_cron_threads = 1",
+        "",
+    ]
+    conf.write_text("\n".join(lines))
+    return conf
+
+
+class Env:
+    """Everything a sub-command needs: how to run Odoo, where, with which database server."""
+
+    def __init__(self):
+        self.odoo_cmd, self.extra_addons, self.odoo_root = find_odoo()
+        self.pg = ensure_postgres()
+
+    def conf(self, http_port=8069, name="odoo"):
+        return write_config(self.pg, self.extra_addons, http_port, name)
+
+    def psql_env(self):
+        env = dict(os.environ)
+        for key, var in (("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER")):
+            if self.pg.get(key):
+                env[var] = str(self.pg[key])
+        return env
+
+    def sql(self, query, dbname="postgres"):
+        import psycopg2
+
+        conn = psycopg2.connect(dbname=dbname, **self.pg)
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cr:
+                cr.execute(query)
+                return cr.fetchall() if cr.description else None
+        finally:
+            conn.close()
+
+    def db_exists(self, name):
+        return bool(self.sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+    def drop_db(self, name):
+        if self.db_exists(name):
+            self.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            self.sql(f'DROP DATABASE "{name}"')
+        shutil.rmtree(RUN_DIR / "data" / "filestore" / name, ignore_errors=True)
+
+
+def pip_install(requirements):
+    if not requirements.exists():
+        return
+    log(f"installing {requirements.name}")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(requirements)],
+        check=True,
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_odoo(args):
+    env = Env()
+    conf = env.conf()
+    os.execv(env.odoo_cmd[0], [*env.odoo_cmd, "-c", str(conf), *args.odoo_args])
+
+
+def cmd_pg_env(_args):
+    env = Env()
+    for key, value in env.pg.items():
+        print(f"{key}={value}")
+
+
+def cmd_demo(args):
+    find_odoo()
+    pip_install(ROOT / "requirements.txt")
+    env = Env()
+    conf = env.conf(http_port=args.port)
+    if args.reset:
+        log(f"dropping {DEMO_DB}")
+        env.drop_db(DEMO_DB)
+    if not env.db_exists(DEMO_DB):
+        log(f"building {DEMO_DB} with {', '.join(OUR_ADDONS)} and demo data (a few minutes)")
+        result = subprocess.run(
+            [
+                *env.odoo_cmd,
+                "-c",
+                str(conf),
+                "-d",
+                DEMO_DB,
+                "-i",
+                ",".join(OUR_ADDONS),
+                "--load-language=fr_FR",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=False,
+        )
+        if result.returncode:
+            env.drop_db(DEMO_DB)
+            die("Building the demo database failed; see the log above.")
+    log(f"serving {DEMO_DB} on http://localhost:{args.port} (login admin / admin); Ctrl-C stops it")
+    os.execv(
+        env.odoo_cmd[0],
+        [*env.odoo_cmd, "-c", str(conf), "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$", "--http-port", str(args.port)],
+    )
+
+
+def cmd_lint(_args):
+    targets = [str(p) for p in (ADDONS_DIR, ROOT / "tests", ROOT / "scripts") if p.exists()]
+    steps = [
+        ["ruff", "check", *targets],
+        ["ruff", "format", "--check", *targets],
+    ]
+    if OUR_ADDONS:
+        steps.append(["pylint", "--rcfile", str(ROOT / ".pylintrc"), *[str(ADDONS_DIR / a) for a in OUR_ADDONS]])
+    failed = False
+    for step in steps:
+        tool = shutil.which(step[0])
+        if not tool:
+            die(f"{step[0]} is not installed: run `pip install -r requirements-dev.txt`.")
+        log(" ".join(step[:3]) + " ...")
+        failed |= subprocess.run([tool, *step[1:]], check=False, cwd=ROOT).returncode != 0
+    if failed:
+        die("lint: FAILED")
+    log("lint: clean")
+
+
+# Lines of the Odoo log that fail the suite. An ERROR anywhere is a failure. A WARNING is
+# one when it names one of our addons or models (access rules, view syntax, translations).
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>\S+): (?P<msg>.*)"
+)
+
+
+def _ours_pattern():
+    names = "|".join(re.escape(a) for a in OUR_ADDONS) or "^$"
+    return re.compile(rf"\b({names})\b|\b(dunning|exchange)[._](log|mode|subject|strategy|marker|run|launch)")
+
+
+def check_log(path):
+    """Return (problems, summary lines, skipped lines) read from an Odoo log file."""
+    ours = _ours_pattern()
+    problems, summary, skipped = [], [], []
+    for raw in path.read_text(errors="replace").splitlines():
+        match = LOG_LINE.match(raw)
+        if not match:
+            continue
+        level, logger, msg = match["level"], match["logger"], match["msg"]
+        if logger in ("odoo.tests.result", "odoo.tests.stats") or "tests when loading database" in msg:
+            summary.append(raw)
+        if re.match(r"skipped .* : ", msg) or ("module is not installed" in msg and "websocket" in msg):
+            skipped.append(raw)
+        if level in ("ERROR", "CRITICAL") or (level == "WARNING" and (ours.search(logger) or ours.search(msg))):
+            problems.append(raw)
+    return problems, summary, skipped
+
+
+def ensure_browser():
+    """Tours need Chromium and websocket-client; get them rather than let HttpCase skip."""
+    try:
+        import websocket  # noqa: F401
+    except ImportError:
+        pip_install(ROOT / "requirements-dev.txt")
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome", "chrome")):
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            log("installing Chromium for the tours (apt-get install chromium)")
+            apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            subprocess.run(["apt-get", "update", "-qq"], check=False, env=apt_env)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=apt_env, stdout=subprocess.DEVNULL
+            )
+        else:
+            die("Chromium is needed for the tours and is not installed (apt-get install chromium).")
+
+
+def run_odoo_logged(env, args, logfile, timeout):
+    """Run Odoo to completion, teeing nothing: the full log goes to ``logfile``."""
+    with open(logfile, "w") as out:
+        proc = subprocess.Popen(
+            [*env.odoo_cmd, *args, f"--logfile={logfile}"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            die(f"Odoo did not finish within {timeout} s; see {logfile}.")
+    return proc.returncode
+
+
+def run_module_tests(env, addons, dbname, test_tags=None):
+    ensure_browser()
+    env.drop_db(dbname)
+    port = free_port()
+    conf = env.conf(http_port=port, name=dbname)
+    logfile = RUN_DIR / f"{dbname}.log"
+    log(f"fresh database {dbname}: installing {', '.join(addons)} with --test-enable (log: {logfile})")
+    args = [
+        "-c",
+        str(conf),
+        "-d",
+        dbname,
+        "-i",
+        ",".join(addons),
+        "--test-enable",
+        "--stop-after-init",
+        "--log-level=test",
+        "--http-port",
+        str(port),
+        "--max-cron-threads=0",
+    ]
+    if test_tags:
+        args.append(f"--test-tags={test_tags}")
+    started = time.monotonic()
+    code = run_odoo_logged(env, args, logfile, timeout=3600)
+    problems, summary, skipped = check_log(logfile)
+    for line in summary:
+        print(line)
+    log(f"module tests took {time.monotonic() - started:.0f} s")
+    ok = True
+    if code:
+        log(f"Odoo exited with {code}")
+        ok = False
+    if not any("tests when loading database" in s for s in summary):
+        log("no Odoo test summary line was found: the tests did not run")
+        ok = False
+    elif any(re.search(r" [1-9]\d* failed| [1-9]\d* error", s) for s in summary):
+        ok = False
+    if skipped:
+        print("\n".join(skipped))
+        log(f"{len(skipped)} test(s) were skipped: a skipped test (a tour without a browser) is a failure here")
+        ok = False
+    if problems:
+        print("Problems logged (ERROR anywhere, WARNING about our addons):")
+        print("\n".join(problems[:60]))
+        ok = False
+    return ok
+
+
+def run_external_tests(template_db):
+    tests_dir = ROOT / "tests"
+    if not any(tests_dir.glob("test_*.py")):
+        log("no out-of-process tests found")
+        return True
+    log("out-of-process tests (tests/) against real servers")
+    env = dict(os.environ, DUNNING_TEMPLATE_DB=template_db)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests_dir)], check=False, cwd=ROOT, env=env
+    )
+    return result.returncode == 0
+
+
+def cmd_test(args):
+    find_odoo()
+    pip_install(ROOT / "requirements.txt")
+    pip_install(ROOT / "requirements-dev.txt")
+    if args.lint:
+        cmd_lint(args)
+    env = Env()
+    addons = args.addons.split(",") if args.addons else OUR_ADDONS
+    ok = run_module_tests(env, addons, args.db, args.test_tags)
+    if ok and args.external:
+        ok = run_external_tests(args.db)
+    print("")
+    print(
+        textwrap.dedent("""\
+        == make test: {} ==""").format("PASSED" if ok else "FAILED")
+    )
+    sys.exit(0 if ok else 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="serve the demo database")
+    demo.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
+    demo.add_argument("--port", type=int, default=8069)
+    demo.set_defaults(func=cmd_demo)
+    test = sub.add_parser("test", help="lint and run every test")
+    test.add_argument("--addons", help="comma-separated addons to install and test (default: all)")
+    test.add_argument("--db", default=TEST_DB)
+    test.add_argument("--test-tags", help="Odoo --test-tags filter")
+    test.add_argument("--no-lint", dest="lint", action="store_false")
+    test.add_argument("--no-external", dest="external", action="store_false")
+    test.set_defaults(func=cmd_test)
+    sub.add_parser("lint", help="ruff and pylint-odoo").set_defaults(func=cmd_lint)
+    sub.add_parser("pg-env", help="print the PostgreSQL parameters").set_defaults(func=cmd_pg_env)
+    odoo = sub.add_parser("odoo", help="run Odoo with the project configuration")
+    odoo.add_argument("odoo_args", nargs=argparse.REMAINDER)
+    odoo.set_defaults(func=cmd_odoo)
+    args = parser.parse_args()
+    if getattr(args, "odoo_args", None) and args.odoo_args[0] == "--":
+        args.odoo_args = args.odoo_args[1:]
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
