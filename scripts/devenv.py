@@ -25,7 +25,6 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -257,7 +256,17 @@ def pip_install(requirements):
         return
     log(f"installing {requirements.name}")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", str(requirements)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "--root-user-action=ignore",
+            "-r",
+            str(requirements),
+        ],
         check=True,
     )
 
@@ -399,26 +408,15 @@ def run_odoo_logged(env, args, logfile, timeout):
 
 
 def run_module_tests(env, addons, dbname, test_tags=None):
+    """Install ``addons`` in a fresh database with --test-enable; return (ok, tests run, failed)."""
     ensure_browser()
     env.drop_db(dbname)
     port = free_port()
     conf = env.conf(http_port=port, name=dbname)
     logfile = RUN_DIR / f"{dbname}.log"
     log(f"fresh database {dbname}: installing {', '.join(addons)} with --test-enable (log: {logfile})")
-    args = [
-        "-c",
-        str(conf),
-        "-d",
-        dbname,
-        "-i",
-        ",".join(addons),
-        "--test-enable",
-        "--stop-after-init",
-        "--log-level=test",
-        "--http-port",
-        str(port),
-        "--max-cron-threads=0",
-    ]
+    args = ["-c", str(conf), "-d", dbname, "-i", ",".join(addons), "--test-enable", "--stop-after-init"]
+    args += ["--log-level=test", "--http-port", str(port), "--max-cron-threads=0"]
     if test_tags:
         args.append(f"--test-tags={test_tags}")
     started = time.monotonic()
@@ -427,15 +425,19 @@ def run_module_tests(env, addons, dbname, test_tags=None):
     for line in summary:
         print(line)
     log(f"module tests took {time.monotonic() - started:.0f} s")
-    ok = True
+    ok, run, failed = True, 0, 0
     if code:
         log(f"Odoo exited with {code}")
         ok = False
-    if not any("tests when loading database" in s for s in summary):
+    totals = [re.search(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests", s) for s in summary]
+    totals = [t for t in totals if t]
+    if not totals:
         log("no Odoo test summary line was found: the tests did not run")
         ok = False
-    elif any(re.search(r" [1-9]\d* failed| [1-9]\d* error", s) for s in summary):
-        ok = False
+    else:
+        failed = int(totals[-1][1]) + int(totals[-1][2])
+        run = int(totals[-1][3])
+        ok &= failed == 0
     if skipped:
         print("\n".join(skipped))
         log(f"{len(skipped)} test(s) were skipped: a skipped test (a tour without a browser) is a failure here")
@@ -444,20 +446,36 @@ def run_module_tests(env, addons, dbname, test_tags=None):
         print("Problems logged (ERROR anywhere, WARNING about our addons):")
         print("\n".join(problems[:60]))
         ok = False
-    return ok
+    return ok, run - failed, failed
 
 
 def run_external_tests(template_db):
+    """Run tests/ with pytest against servers copied from ``template_db``; return (ok, passed, failed)."""
     tests_dir = ROOT / "tests"
     if not any(tests_dir.glob("test_*.py")):
         log("no out-of-process tests found")
-        return True
+        return True, 0, 0
     log("out-of-process tests (tests/) against real servers")
     env = dict(os.environ, DUNNING_TEMPLATE_DB=template_db)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests_dir)], check=False, cwd=ROOT, env=env
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests_dir)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    return result.returncode == 0
+    counts = {"passed": 0, "failed": 0, "error": 0}
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        if re.match(r"^=*\s*\d+ (passed|failed|error)", line):
+            for key in list(counts):
+                found = re.search(rf"(\d+) {key}", line)
+                if found:
+                    counts[key] = int(found[1])
+    ok = proc.wait() == 0
+    failed = counts["failed"] + counts["error"]
+    return ok, counts["passed"], failed if (ok or failed) else 1
 
 
 def cmd_test(args):
@@ -468,14 +486,15 @@ def cmd_test(args):
         cmd_lint(args)
     env = Env()
     addons = args.addons.split(",") if args.addons else OUR_ADDONS
-    ok = run_module_tests(env, addons, args.db, args.test_tags)
+    ok, passed, failed = run_module_tests(env, addons, args.db, args.test_tags)
     if ok and args.external:
-        ok = run_external_tests(args.db)
-    print("")
-    print(
-        textwrap.dedent("""\
-        == make test: {} ==""").format("PASSED" if ok else "FAILED")
-    )
+        ext_ok, ext_passed, ext_failed = run_external_tests(args.db)
+        ok &= ext_ok
+        passed, failed = passed + ext_passed, failed + ext_failed
+    failed = failed or (0 if ok else 1)
+    print(f"\n== make test: {'PASSED' if ok else 'FAILED'} ==")
+    # The plain closing line CI reads: Odoo tests plus out-of-process tests.
+    print(f"total: {passed} passed, {failed} failed")
     sys.exit(0 if ok else 1)
 
 
