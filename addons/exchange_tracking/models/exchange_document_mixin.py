@@ -1,0 +1,55 @@
+from odoo import fields, models
+
+
+class ExchangeDocumentMixin(models.AbstractModel):
+    """What a document needs to show its exchanges: count, list, history, "Log an exchange".
+
+    Inherited by partners here, and by quotations/orders and invoices in the bridge addons.
+    """
+
+    _name = "exchange.document.mixin"
+    _description = "Document with Customer Exchanges"
+
+    exchange_count = fields.Integer(
+        string="Exchanges",
+        compute="_compute_exchange_count",
+        groups="exchange_tracking.group_exchange_read_own",
+    )
+
+    def _get_exchange_domain(self):
+        """Domain of the exchanges shown on ``self`` (one or several records)."""
+        return [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+
+    def _compute_exchange_count(self):
+        counts = dict(
+            self.env["exchange.log"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)],
+                groupby=["res_id"],
+                aggregates=["__count"],
+            )
+        )
+        for record in self:
+            record.exchange_count = counts.get(record._origin.id, 0)
+
+    def action_log_exchange(self):
+        """The "Log an exchange" button of the form: the dialog, pre-filled from this record."""
+        self.ensure_one()
+        return self.env["exchange.log"].action_open_log_form(self._name, self.id)
+
+    def action_view_exchanges(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("exchange_tracking.action_exchange_log")
+        action["domain"] = self._get_exchange_domain()
+        # "New" in that list logs an exchange about this record.
+        action["context"] = self.env["exchange.log"]._get_log_defaults(self)
+        action["display_name"] = self.env._("Exchanges: %(record)s", record=self.display_name)
+        return action
+
+    def action_view_exchange_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "exchange_tracking.history",
+            "name": self.env._("History: %(record)s", record=self.display_name),
+            "params": {"res_model": self._name, "res_id": self.id},
+        }

@@ -1,0 +1,9 @@
+from . import (
+    test_access_rights,
+    test_confidentiality,
+    test_exchange_log,
+    test_followup,
+    test_history,
+    test_settings,
+    test_tours,
+)
