@@ -1,0 +1,164 @@
+import { registry } from "@web/core/registry";
+
+const FOLLOWUP_DATE = "01/15/2035 10:00:00";
+
+registry.category("web_tour.tours").add("exchange_tracking_systray_tour", {
+    steps: () => [
+        {
+            content: "The partner form is on screen",
+            trigger: ".o_breadcrumb:contains(Tour Bakery SARL)",
+        },
+        {
+            content: "Log an exchange from the systray",
+            trigger: ".o_exchange_systray_button",
+            run: "click",
+        },
+        {
+            content: "The dialog is pre-filled with the partner on screen",
+            trigger: ".modal .o_field_widget[name=partner_id] input:value(Tour Bakery SARL)",
+        },
+        {
+            content: "Choose the subject",
+            trigger: ".modal .o_field_widget[name=subject_id] input",
+            run: "edit Customer follow",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Customer follow-up)",
+            run: "click",
+        },
+        {
+            content: "Describe the exchange",
+            trigger: ".modal .o_field_widget[name=description] .odoo-editor-editable",
+            run: "editor New bread range presented",
+        },
+        {
+            content: "Open the follow-up tab",
+            trigger: ".modal .o_notebook a.nav-link:contains(Follow-up)",
+            run: "click",
+        },
+        {
+            content: "Plan the follow-up",
+            trigger: ".modal .o_field_widget[name=followup_datetime] input",
+            run: `edit ${FOLLOWUP_DATE}`,
+        },
+        {
+            content: "Close the date picker",
+            trigger: ".modal .o_field_widget[name=followup_note] textarea",
+            run: "edit Call back with the price list",
+        },
+        {
+            content: "Ask for an email reminder",
+            trigger: ".modal .o_field_widget[name=followup_reminder] input",
+            run: "check",
+        },
+        {
+            content: "30 minutes before",
+            trigger: ".modal .o_field_widget[name=followup_reminder_minutes] input",
+            run: "edit 30",
+        },
+        {
+            content: "Open the confidential tab",
+            trigger: ".modal .o_notebook a.nav-link:contains(Confidential)",
+            run: "click",
+        },
+        {
+            content: "Write the confidential note",
+            trigger: ".modal .o_field_widget[name=confidential_note] .odoo-editor-editable",
+            run: "editor Secret discount of 12 percent",
+        },
+        {
+            content: "Save the exchange",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The dialog is closed",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "Open the partner's history",
+            trigger: ".o_form_view button[name=action_view_exchange_history]",
+            run: "click",
+        },
+        {
+            content: "The exchange is in the history",
+            trigger: ".o_exchange_history_table tr.o_exchange_history_exchange:contains(EXC-):contains(Customer follow-up):contains(New bread range)",
+        },
+        {
+            content: "Back to the partner",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(Tour Bakery SARL)",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view button[name=action_view_exchanges] .o_stat_value:contains(1)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("exchange_tracking_outsider_tour", {
+    steps: () => [
+        {
+            content: "The outsider opens the exchange",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains(Tour Bakery SARL)",
+        },
+        {
+            content: "The rest of the exchange is readable",
+            trigger: ".o_form_view .o_field_widget[name=description]:contains(New bread range)",
+        },
+        {
+            content: "No confidential tab, no confidential text anywhere",
+            trigger: ".o_form_view .o_notebook:not(:has(a.nav-link:contains(Confidential)))",
+        },
+        {
+            trigger: "body:not(:contains(Secret discount))",
+        },
+        {
+            content: "Search the exchanges on the confidential note: nothing matches",
+            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row",
+        },
+        {
+            trigger: ".o_searchview_input",
+            run: "edit Secret discount",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .dropdown-item:contains(Confidential Note)",
+            run: "click",
+        },
+        {
+            content: "The list is empty for the outsider",
+            trigger: ".o_view_nocontent, .o_list_view:not(:has(.o_data_row))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("exchange_tracking_form_button_tour", {
+    steps: () => [
+        {
+            content: "Click the header button of the contact",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_log_exchange]",
+            run: "click",
+        },
+        {
+            content: "The company is the partner, the person is the contact",
+            trigger: ".modal .o_field_widget[name=partner_id] input:value(Tour Bakery SARL)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=contact_ids] .o_tag:contains(Anne Tour)",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The contact's form reloads with the new count",
+            trigger: ".o_form_view button[name=action_view_exchanges] .o_stat_value:contains(1)",
+        },
+    ],
+});
