@@ -1,0 +1,21 @@
+{
+    "name": "Dunning Strategies",
+    "summary": "Customer invoice reminders: strategies of steps, markers, runs, daily cron",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "AGPL-3",
+    "author": "Dunning Strategy Contributors",
+    "website": "https://example.com/dunning",
+    "depends": ["account", "mail"],
+    "data": [
+        "security/dunning_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/mail_template_data.xml",
+    ],
+    "demo": [],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,11 @@
+from . import (
+    account_move,
+    dunning_engine,
+    dunning_marker,
+    dunning_run,
+    dunning_run_line,
+    dunning_strategy,
+    dunning_strategy_step,
+    res_company,
+    res_partner,
+)

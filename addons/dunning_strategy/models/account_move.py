@@ -1,0 +1,99 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# Payment states of an invoice that can still be reminded. Excluded on purpose:
+# 'paid' and 'reversed' (nothing due), 'in_payment' (a payment is registered, waiting for the
+# bank), 'blocked' (a user froze it, e.g. a dispute), 'invoicing_legacy' (residual unreliable).
+DUNNING_OPEN_PAYMENT_STATES = ("not_paid", "partial")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    dunning_step_id = fields.Many2one(
+        "dunning.strategy.step",
+        string="Dunning Step",
+        compute="_compute_dunning_step_id",
+        store=True,
+        readonly=False,
+        copy=False,
+        index="btree_not_null",
+        help="Last reminder step reached by this invoice. Reset when its due date changes.",
+    )
+    dunning_level = fields.Integer(related="dunning_step_id.level", store=True, string="Dunning Level")
+    dunning_marker_id = fields.Many2one(related="dunning_step_id.marker_id", string="Dunning Marker")
+    dunning_step_date_due = fields.Date(
+        copy=False,
+        readonly=True,
+        string="Due Date of the Step",
+        help="Due date the current dunning step was counted from (set whenever the step is written).",
+    )
+    dunning_date = fields.Date(string="Last Reminder", copy=False)
+    dunning_excluded = fields.Boolean(
+        string="Do Not Remind Automatically",
+        copy=False,
+        tracking=True,
+        help="Never select this invoice in a dunning run.",
+    )
+    dunning_line_ids = fields.Many2many(
+        "dunning.run.line",
+        "dunning_run_line_account_move_rel",
+        "move_id",
+        "line_id",
+        string="Reminders",
+        copy=False,
+        readonly=True,
+    )
+
+    @api.depends("invoice_date_due")
+    def _compute_dunning_step_id(self):
+        # A step counts days from a due date: when that date moves, the invoice starts over
+        # (the run lines keep the history). The comparison with the due date the step was
+        # reached for matters: this compute is also triggered when core merely recomputes
+        # the due date with the same value, e.g. at each reconciliation.
+        for move in self:
+            if (
+                move.dunning_step_id
+                and move.dunning_step_date_due
+                and move.dunning_step_date_due != move.invoice_date_due
+            ):
+                move.dunning_step_id = False
+            else:
+                move.dunning_step_id = move.dunning_step_id
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "dunning_step_id" in vals and "dunning_step_date_due" not in vals:
+            self._dunning_set_step_date_due()
+        return res
+
+    def _dunning_set_step_date_due(self):
+        """Remember the due date each invoice's step was reached for, in one query.
+
+        SQL because every invoice gets its own date: one ORM write per date would be one
+        costly ``account.move.write`` per invoice.
+        """
+        if not self.ids:
+            return
+        self.flush_recordset(["invoice_date_due", "dunning_step_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move
+                   SET dunning_step_date_due = CASE WHEN dunning_step_id IS NULL THEN NULL ELSE invoice_date_due END
+                 WHERE id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["dunning_step_date_due"])
+
+    def _dunning_is_open(self):
+        """Whether this invoice can still be reminded (posted, open, something left to pay)."""
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state in DUNNING_OPEN_PAYMENT_STATES
+            and self.currency_id.compare_amounts(self.amount_residual, 0.0) > 0
+        )

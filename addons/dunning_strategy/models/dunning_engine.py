@@ -1,0 +1,734 @@
+"""The dunning flow, read top-down.
+
+1. ``_select_candidates``  one SQL query: every open invoice of the strategy's customers that
+                           is overdue or due for its next step, with that step.
+2. ``_group_candidates``   one candidate per commercial partner, at its highest due step.
+3. ``_create_run``         the run and its lines, created in bulk.
+4. ``_process_runs``       pending lines in batches locked ``FOR UPDATE SKIP LOCKED``; in cron
+                           mode each batch is committed and reported to ``ir.cron``.
+5. channels                ``_send_email``, ``_schedule_activity``, ``_print_letters``: one
+                           small method per channel, all taking the lines of a batch.
+6. ``_finalize_lines``     the invoices climb their step, the lines are done; the customers'
+                           step and marker follow through the ORM.
+
+Every method is small and takes the strategy, the run or the lines it works on, so that
+other addons (quotation follow-ups, letters, wizards) override one piece at a time.
+"""
+
+import logging
+import threading
+import time
+from collections import defaultdict
+
+from psycopg2 import errors as pg_errors
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, email_normalize
+
+from .account_move import DUNNING_OPEN_PAYMENT_STATES
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 100
+DEFAULT_CRON_TIME_BUDGET = 600  # seconds of processing per cron call before handing over
+MAX_CONCURRENCY_RETRIES = 5
+# errors raised when another worker touched the same rows: the batch is retried, never failed
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+
+
+class DunningEngine(models.AbstractModel):
+    _name = "dunning.engine"
+    _description = "Dunning Engine"
+
+    # ------------------------------------------------------------------
+    # 1. Select
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _select_candidates(self, strategy, date, step=None):
+        """Return, as plain dicts, the invoices a run of ``strategy`` at ``date`` deals with.
+
+        One row per open posted customer invoice of a customer that must be reminded:
+        ``move_id``, ``partner_id`` (commercial partner), ``amount_residual`` (company
+        currency), and ``step_id``/``step_level``: the step due for that invoice, or None
+        when the invoice is only listed because it is overdue. Never writes anything.
+
+        Why SQL: this runs on every open receivable of the company; the ORM would loop in
+        Python over each invoice. One query keeps the cost a single pass whatever the size.
+
+        An invoice is open when it is a posted ``out_invoice`` with a residual above zero and a
+        payment state in ``DUNNING_OPEN_PAYMENT_STATES``. Days are counted from
+        ``invoice_date_due`` (the latest installment's date). Step k is due when:
+
+        - the invoice's current level is k-1 and it is at least ``days`` days past due;
+        - its last reminder (``dunning_date``) is at least ``min_interval_days`` old, and
+          not on or after the run date (so two runs on one date never remind twice);
+        - or, on the last step with ``repeat_days``, the last reminder is that old;
+        - the invoice is not waiting in a pending line of another run.
+
+        The customer (its commercial partner) must be included in dunning and use this
+        strategy (its own, company-dependent, else the company's default), the invoice must
+        belong to the strategy's company and not be excluded, and the customer's total of the
+        listed invoices (overdue or due) must reach ``min_amount``.
+        """
+        strategy.ensure_one()
+        company = strategy.company_id
+        self.env.flush_all()
+        partner_strategy = self.env["res.partner"].with_company(company)._field_to_sql("partner", "dunning_strategy_id")
+        step_filter = SQL("AND step.id = %s", step.id) if step else SQL()
+        query = SQL(
+            """
+            WITH steps AS (
+                SELECT step.id, step.level,
+                       COALESCE(step.days, 0) AS days,
+                       COALESCE(step.min_interval_days, 0) AS min_interval_days,
+                       COALESCE(step.repeat_days, 0) AS repeat_days,
+                       step.level = MAX(step.level) OVER () AS is_last
+                  FROM dunning_strategy_step step
+                 WHERE step.strategy_id = %(strategy_id)s
+            ),
+            open_invoices AS (
+                SELECT move.id, move.commercial_partner_id, move.invoice_date_due, move.dunning_date,
+                       move.amount_residual_signed, COALESCE(current_step.level, 0) AS current_level
+                  FROM account_move move
+                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
+                  JOIN res_company company ON company.id = move.company_id
+             LEFT JOIN dunning_strategy_step current_step ON current_step.id = move.dunning_step_id
+                 WHERE move.company_id = %(company_id)s
+                   AND move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.payment_state IN %(open_states)s
+                   AND move.amount_residual > 0
+                   AND move.invoice_date_due IS NOT NULL
+                   AND move.dunning_excluded IS NOT TRUE
+                   AND partner.dunning_enabled IS NOT FALSE
+                   AND COALESCE(%(partner_strategy)s, company.dunning_strategy_id) = %(strategy_id)s
+            ),
+            invoice_steps AS (
+                SELECT invoice.id AS move_id,
+                       invoice.commercial_partner_id AS partner_id,
+                       invoice.amount_residual_signed AS amount_residual,
+                       invoice.invoice_date_due < %(date)s AS overdue,
+                       due_step.id AS step_id,
+                       due_step.level AS step_level
+                  FROM open_invoices invoice
+             LEFT JOIN LATERAL (
+                    SELECT step.id, step.level
+                      FROM steps step
+                     WHERE (invoice.dunning_date IS NULL OR invoice.dunning_date < %(date)s)
+                       AND (
+                            (step.level = invoice.current_level + 1
+                             AND %(date)s - invoice.invoice_date_due >= step.days
+                             AND (invoice.dunning_date IS NULL
+                                  OR invoice.dunning_date + step.min_interval_days <= %(date)s))
+                         OR (step.is_last
+                             AND invoice.current_level >= step.level
+                             AND step.repeat_days > 0
+                             AND invoice.dunning_date + step.repeat_days <= %(date)s)
+                       )
+                       AND NOT EXISTS (
+                            SELECT 1
+                              FROM dunning_run_line_due_move_rel pending_rel
+                              JOIN dunning_run_line pending_line ON pending_line.id = pending_rel.line_id
+                             WHERE pending_rel.move_id = invoice.id
+                               AND pending_line.state = 'pending'
+                       )
+                       %(step_filter)s
+                  ORDER BY step.level
+                     LIMIT 1
+                ) due_step ON TRUE
+            ),
+            listed AS (
+                SELECT invoice_step.*,
+                       BOOL_OR(invoice_step.step_id IS NOT NULL) OVER per_partner AS partner_due,
+                       SUM(invoice_step.amount_residual) OVER per_partner AS partner_amount
+                  FROM invoice_steps invoice_step
+                 WHERE invoice_step.step_id IS NOT NULL OR invoice_step.overdue
+                WINDOW per_partner AS (PARTITION BY invoice_step.partner_id)
+            )
+            SELECT move_id, partner_id, amount_residual, step_id, step_level
+              FROM listed
+             WHERE partner_due AND partner_amount >= %(min_amount)s
+          ORDER BY partner_id, move_id
+            """,
+            strategy_id=strategy.id,
+            company_id=company.id,
+            open_states=DUNNING_OPEN_PAYMENT_STATES,
+            partner_strategy=partner_strategy,
+            date=date,
+            step_filter=step_filter,
+            min_amount=strategy.min_amount or 0.0,
+        )
+        return self.env.execute_query_dict(query)
+
+    # ------------------------------------------------------------------
+    # 2. Group
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _group_candidates(self, strategy, rows):
+        """One candidate per commercial partner, at the highest step due among its invoices.
+
+        :param rows: result of ``_select_candidates``
+        :return: list of dicts ``partner_id``, ``step_id``, ``level``, ``move_ids`` (every
+            invoice listed in the reminder), ``due_move_ids`` (those climbing a step) and
+            ``amount_residual`` (company currency), ordered by partner.
+        """
+        currency = strategy.company_id.currency_id
+        candidates = {}
+        for row in rows:
+            candidate = candidates.get(row["partner_id"])
+            if candidate is None:
+                candidate = candidates[row["partner_id"]] = {
+                    "partner_id": row["partner_id"],
+                    "step_id": False,
+                    "level": 0,
+                    "move_ids": [],
+                    "due_move_ids": [],
+                    "amount_residual": 0.0,
+                }
+            candidate["move_ids"].append(row["move_id"])
+            candidate["amount_residual"] += row["amount_residual"] or 0.0
+            if row["step_id"]:
+                candidate["due_move_ids"].append(row["move_id"])
+                if row["step_level"] > candidate["level"]:
+                    candidate["step_id"] = row["step_id"]
+                    candidate["level"] = row["step_level"]
+        for candidate in candidates.values():
+            candidate["amount_residual"] = currency.round(candidate["amount_residual"])
+        return list(candidates.values())
+
+    @api.model
+    def _compute_candidates(self, strategy, date, step=None):
+        """Select and group: what a run would contain, without creating anything."""
+        self._check_run_request(strategy, date, step)
+        return self._group_candidates(strategy, self._select_candidates(strategy, date, step))
+
+    @api.model
+    def _check_run_request(self, strategy, date, step=None):
+        """Refuse runs that make no sense, with a message the user can act on."""
+        if not strategy.active:
+            raise UserError(self.env._("The strategy %(strategy)s is archived.", strategy=strategy.name))
+        if not date:
+            raise UserError(self.env._("Choose the date of the run."))
+        if (date - fields.Date.context_today(self)).days > 366:
+            raise UserError(self.env._("The date of a run cannot be more than a year ahead."))
+        if step and step.strategy_id != strategy:
+            raise UserError(
+                self.env._(
+                    "The step %(step)s does not belong to the strategy %(strategy)s.",
+                    step=step.name,
+                    strategy=strategy.name,
+                )
+            )
+        # the selection reads every company's invoices in SQL: check the user's access first
+        strategy.check_access("read")
+        if strategy.company_id not in self.env.companies:
+            raise UserError(
+                self.env._(
+                    "The strategy %(strategy)s belongs to the company %(company)s, which is not among your "
+                    "current companies.",
+                    strategy=strategy.name,
+                    company=strategy.company_id.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # 3. Create the run and its lines
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _create_run(self, strategy, date, mode, step=None, candidates=None):
+        """Create the draft run of ``strategy`` at ``date`` and its lines, in bulk."""
+        if candidates is None:
+            candidates = self._compute_candidates(strategy, date, step)
+        else:
+            self._check_run_request(strategy, date, step)
+        run = self.env["dunning.run"].create(self._prepare_run_vals(strategy, date, mode, step))
+        self.env["dunning.run.line"].create([self._prepare_run_line_vals(run, candidate) for candidate in candidates])
+        return run
+
+    @api.model
+    def _prepare_run_vals(self, strategy, date, mode, step=None):
+        return {
+            "strategy_id": strategy.id,
+            "date": date,
+            "mode": mode,
+            "step_id": step.id if step else False,
+        }
+
+    @api.model
+    def _prepare_run_line_vals(self, run, candidate):
+        """Values of the run line of one candidate of ``_group_candidates``."""
+        return {
+            "run_id": run.id,
+            "partner_id": candidate["partner_id"],
+            "step_id": candidate["step_id"],
+            "move_ids": [Command.set(candidate["move_ids"])],
+            "due_move_ids": [Command.set(candidate["due_move_ids"])],
+            "amount_residual": candidate["amount_residual"],
+        }
+
+    # ------------------------------------------------------------------
+    # 4. Process in batches
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_batch_size(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("dunning_strategy.batch_size")
+        try:
+            return max(int(value), 1) if value else DEFAULT_BATCH_SIZE
+        except ValueError:
+            return DEFAULT_BATCH_SIZE
+
+    @api.model
+    def _can_commit(self):
+        """Commit between batches only in a real cron/worker, never inside tests."""
+        return not getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _commit(self):
+        """Commit the work of a batch (cron mode only): a crash later cannot undo sent emails."""
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _process_runs(self, runs, commit=False, batch_size=None, deadline=None, max_batches=None):
+        """Process the pending lines of ``runs`` batch after batch.
+
+        :param commit: commit after each batch (cron mode); progress is reported to
+            ``ir.cron._notify_progress`` after each batch in any mode
+        :param deadline: ``time.monotonic()`` value after which no new batch starts
+        :param max_batches: stop after that many batches (the rest stays pending)
+        :return: number of lines handled by this call
+
+        Never processes a line twice: a batch only takes pending lines it could lock, so
+        several workers can share one run, and a line leaves 'pending' in the same
+        transaction as its email and activity.
+        """
+        batch_size = batch_size or self._get_batch_size()
+        handled = batches = 0
+        remaining = self._count_pending_lines(runs)
+        for run in runs:
+            engine = self.with_company(run.company_id)
+            engine._start_run(run)
+            if commit:
+                self._commit()
+            retries = 0
+            while not (max_batches and batches >= max_batches) and not (deadline and time.monotonic() > deadline):
+                try:
+                    lines = engine._lock_pending_lines(run, batch_size)
+                    if not lines:
+                        break
+                    engine._process_lines(lines)
+                    handled += len(lines)
+                    batches += 1
+                    remaining = max(remaining - len(lines), 0)
+                    self.env["ir.cron"]._notify_progress(done=handled, remaining=remaining)
+                    if commit:
+                        self._commit()
+                    retries = 0
+                except CONCURRENCY_ERRORS:
+                    # another worker touched the same invoices: start the batch again from a
+                    # fresh snapshot (nothing of it was committed)
+                    if not commit or retries >= MAX_CONCURRENCY_RETRIES:
+                        raise
+                    retries += 1
+                    self.env.cr.rollback()
+                    _logger.info("Dunning run %s: concurrent update, batch retried (%s)", run.name, retries)
+            try:
+                engine._end_run(run)
+                if commit:
+                    self._commit()
+            except CONCURRENCY_ERRORS:
+                # another worker sharing the run closes it at the same time: let it
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+        self.env["ir.cron"]._notify_progress(done=handled, remaining=self._count_pending_lines(runs))
+        return handled
+
+    @api.model
+    def _count_pending_lines(self, runs):
+        if not runs:
+            return 0
+        return self.env["dunning.run.line"].search_count([("run_id", "in", runs.ids), ("state", "=", "pending")])
+
+    @api.model
+    def _start_run(self, run):
+        if run.state == "draft":
+            run.state = "running"
+
+    @api.model
+    def _end_run(self, run):
+        """Close the run once no line is pending (another worker may still hold some)."""
+        if run.state != "done" and not self._count_pending_lines(run):
+            run.state = "done"
+
+    @api.model
+    def _lock_pending_lines(self, run, limit):
+        """Pending lines of ``run`` that no other transaction holds, locked for this one."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id
+                  FROM dunning_run_line
+                 WHERE run_id = %s AND state = 'pending'
+              ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                run.id,
+                limit,
+                to_flush=self.env["dunning.run.line"]._fields["state"],
+            )
+        )
+        return self.env["dunning.run.line"].browse([row[0] for row in rows])
+
+    @api.model
+    def _process_lines(self, lines):
+        """Refresh, check, then run every channel on the lines of one batch.
+
+        The whole batch runs in one savepoint. If anything raises, the batch is replayed
+        line by line, each in its own savepoint, so that only the faulty customer fails
+        (with the reason) and the others go out.
+        """
+        lines = self._refresh_lines(lines)
+        lines = self._check_lines(lines)
+        if not lines:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self._run_channels(lines)
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception:
+            for line in lines:
+                try:
+                    with self.env.cr.savepoint():
+                        self._run_channels(line)
+                except CONCURRENCY_ERRORS:
+                    raise
+                except Exception as error:
+                    _logger.info("Dunning line %s failed: %s", line.id, error)
+                    line.write(
+                        {
+                            "state": "failed",
+                            "error": self._error_message(error),
+                            "processed_date": fields.Datetime.now(),
+                        }
+                    )
+
+    @api.model
+    def _error_message(self, error):
+        if isinstance(error, UserError):
+            return error.args[0]
+        return str(error) or error.__class__.__name__
+
+    @api.model
+    def _refresh_lines(self, lines):
+        """Re-read the invoices of the lines right before reminding; skip what no longer holds.
+
+        The invoices climbing a step are locked ``FOR UPDATE`` first: a run of another worker
+        reminding the same invoices waits for this one, then sees them reminded (or gets a
+        serialization error and retries), so that nothing is ever sent twice.
+
+        :return: the lines still to remind
+        """
+        due_moves = lines.due_move_ids
+        if due_moves:
+            self.env.execute_query(
+                SQL(
+                    "SELECT id FROM account_move WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                    due_moves.ids,
+                    to_flush=self.env["account.move"]._fields["dunning_date"],
+                )
+            )
+        skipped = defaultdict(lambda: self.env["dunning.run.line"])
+        to_remind = self.env["dunning.run.line"]
+        for line in lines:
+            run_date = line.run_id.date
+            due = line.due_move_ids.filtered(
+                lambda m, run_date=run_date: (
+                    m._dunning_is_open()
+                    and not m.dunning_excluded
+                    and (not m.dunning_date or m.dunning_date < run_date)
+                )
+            )
+            reason = self._skip_reason(line, due)
+            if reason:
+                skipped[reason] |= line
+                continue
+            to_remind |= line
+            vals = {}
+            listed = line.move_ids.filtered(lambda m: m._dunning_is_open() and not m.dunning_excluded) | due
+            if due != line.due_move_ids:
+                vals["due_move_ids"] = [Command.set(due.ids)]
+            if listed != line.move_ids:
+                vals["move_ids"] = [Command.set(listed.ids)]
+                vals["amount_residual"] = sum(listed.mapped("amount_residual_signed"))
+            step = self._next_step_of_line(line, due)
+            if step != line.step_id:
+                vals["step_id"] = step.id
+            if vals:
+                line.write(vals)
+        now = fields.Datetime.now()
+        for reason, skipped_lines in skipped.items():
+            skipped_lines.write({"state": "skipped", "error": reason, "processed_date": now})
+        return to_remind
+
+    @api.model
+    def _skip_reason(self, line, due_moves):
+        """Why a line must not be reminded any more (``due_moves``: its invoices still due), or None."""
+        if not line.partner_id.dunning_enabled:
+            return self.env._("customer excluded from dunning")
+        if due_moves:
+            return None
+        if not any(move._dunning_is_open() for move in line.due_move_ids):
+            return self.env._("paid")
+        if any(move.dunning_excluded for move in line.due_move_ids):
+            return self.env._("invoice excluded from dunning")
+        return self.env._("already reminded")
+
+    @api.model
+    def _next_step_of_line(self, line, due_moves):
+        """The step a line reminds at: the highest next step of its due invoices."""
+        steps = self._steps_by_level(line.run_id.strategy_id)
+        if not steps:
+            return line.step_id
+        level = max(self._next_level(move, steps) for move in due_moves)
+        return steps[level]
+
+    @api.model
+    def _steps_by_level(self, strategy):
+        return {step.level: step for step in strategy.step_ids}
+
+    @api.model
+    def _next_level(self, move, steps_by_level):
+        """Invoices climb one step per run; the last step repeats."""
+        return min(move.dunning_level + 1, max(steps_by_level))
+
+    @api.model
+    def _check_lines(self, lines):
+        """Set the recipient of each line and fail the lines that cannot be sent.
+
+        A customer without a usable email fails on an email step, unless the step also
+        prints a letter (the letter then goes alone).
+
+        :return: the lines that can be processed
+        """
+        recipients = self._get_recipients(lines)
+        for line in lines:
+            if line.recipient_id != recipients[line]:
+                line.recipient_id = recipients[line]
+        failed = defaultdict(lambda: self.env["dunning.run.line"])
+        for line in lines:
+            step = line.step_id
+            if step.send_email and not step.print_letter:
+                reason = self._check_email_address(line.recipient_id)
+                if reason:
+                    failed[reason] |= line
+        now = fields.Datetime.now()
+        for reason, failed_lines in failed.items():
+            failed_lines.write({"state": "failed", "error": reason, "processed_date": now})
+            lines -= failed_lines
+        return lines
+
+    @api.model
+    def _get_recipients(self, lines):
+        """Recipient of each line: the dunning contact, else the invoice address, else the customer."""
+        partners = lines.partner_id
+        invoice_addresses = {}
+        without_contact = partners.filtered(lambda p: not p.dunning_contact_id)
+        if without_contact:
+            for address in self.env["res.partner"].search(
+                [("parent_id", "in", without_contact.ids), ("type", "=", "invoice")], order="id"
+            ):
+                invoice_addresses.setdefault(address.parent_id, address)
+        return {
+            line: line.partner_id.dunning_contact_id or invoice_addresses.get(line.partner_id) or line.partner_id
+            for line in lines
+        }
+
+    @api.model
+    def _check_email_address(self, partner):
+        """Reason why ``partner`` cannot receive an email, or None."""
+        if not partner.email:
+            return self.env._("no email address")
+        if not email_normalize(partner.email):
+            return self.env._("invalid email address: %(email)s", email=partner.email)
+        if partner.is_blacklisted:
+            return self.env._("email address blacklisted: %(email)s", email=partner.email)
+        return None
+
+    # ------------------------------------------------------------------
+    # 5. Channels: one method each, same signature, each picks its lines
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _get_channels(self):
+        """Channel methods, in the order they run on a batch of lines."""
+        return [self._send_email, self._schedule_activity, self._print_letters]
+
+    @api.model
+    def _run_channels(self, lines):
+        for channel in self._get_channels():
+            channel(lines)
+        self._finalize_lines(lines)
+
+    @api.model
+    def _send_email(self, lines):
+        """Email channel: render each step's template on many lines at once, post each result
+        in the customer's chatter (in the recipient's language, through the template's
+        ``lang``), queued for the mail cron. Lines without a usable address (letter steps)
+        are left to the letter."""
+        lines = lines.filtered(
+            lambda line: (
+                line.step_id.send_email
+                and line.step_id.mail_template_id
+                and not self._check_email_address(line.recipient_id)
+            )
+        )
+        for template, template_lines in lines.grouped(lambda line: line.step_id.mail_template_id).items():
+            rendered = template._generate_template(template_lines.ids, self._email_render_fields())
+            for line in template_lines:
+                values = self._prepare_email_post_values(line, template, rendered[line.id])
+                # sudo: launching a run is the right to remind; the author stays the user
+                message = line.partner_id.sudo().message_post(**values)
+                line.mail_message_id = message
+
+    @api.model
+    def _email_render_fields(self):
+        return ("subject", "body_html", "email_from", "reply_to", "attachment_ids")
+
+    @api.model
+    def _prepare_email_post_values(self, line, template, values):
+        """Keyword arguments of ``message_post`` for one line (hook for attachments)."""
+        email_from = values.get("email_from") or line.company_id.email_formatted or self.env.user.email_formatted
+        post_values = {
+            "body": values.get("body_html") or "",
+            "subject": values.get("subject") or line.step_id.name,
+            "email_from": email_from,
+            "author_id": self.env.user.partner_id.id,
+            "partner_ids": line.recipient_id.ids,
+            "attachment_ids": values.get("attachment_ids") or [],
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            "force_send": False,
+            "mail_auto_delete": template.auto_delete,
+        }
+        if values.get("reply_to"):
+            post_values["reply_to"] = values["reply_to"]
+        return post_values
+
+    @api.model
+    def _schedule_activity(self, lines):
+        """Activity channel: one ``mail.activity`` per customer, created in bulk, due at the run
+        date and assigned by the step's rule."""
+        lines = lines.filtered(lambda line: line.step_id.schedule_activity)
+        if not lines:
+            return
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create([self._prepare_activity_vals(line, model_id) for line in lines])
+        )
+        for line, activity in zip(lines, activities, strict=True):
+            line.activity_id = activity
+
+    @api.model
+    def _prepare_activity_vals(self, line, model_id):
+        step = line.step_id
+        invoices = ", ".join(move.name for move in line.move_ids)
+        return {
+            "res_model_id": model_id,
+            "res_id": line.partner_id.id,
+            "activity_type_id": step.activity_type_id.id,
+            "summary": step.activity_summary or step.activity_type_id.summary or step.name,
+            "note": self.env._("Reminder %(step)s, invoices: %(invoices)s", step=step.name, invoices=invoices),
+            "user_id": self._get_activity_user(line).id,
+            "date_deadline": line.run_id.date,
+        }
+
+    @api.model
+    def _get_activity_user(self, line):
+        """Assignee of a line's activity: the step's rule, falling back to the strategy's
+        responsible, then to the user who launched the run."""
+        step = line.step_id
+        responsible = line.run_id.strategy_id.responsible_id
+        if step.activity_user == "user" and step.activity_user_id:
+            return step.activity_user_id
+        if step.activity_user == "salesperson" and line.partner_id.user_id:
+            return line.partner_id.user_id
+        return responsible or line.run_id.user_id or self.env.user
+
+    @api.model
+    def _print_letters(self, lines):
+        """Letter channel: hook, intentionally empty here.
+
+        The letters feature (letter templates rendered to PDF with WeasyPrint, one merged PDF
+        per run) overrides this method and handles the lines whose step has
+        ``print_letter``.
+        """
+        return
+
+    # ------------------------------------------------------------------
+    # 6. After the channels
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _finalize_lines(self, lines):
+        """The invoices climb their step, then the lines are done."""
+        self._advance_invoices(lines)
+        lines.write({"state": "done", "error": False, "processed_date": fields.Datetime.now()})
+
+    @api.model
+    def _advance_invoices(self, lines):
+        """Each invoice climbing a step gets its next step and the run date, in one write
+        per (step, date). The customers' stored step and marker follow through the ORM."""
+        groups = defaultdict(lambda: self.env["account.move"])
+        steps_cache = {}
+        for line in lines:
+            strategy = line.run_id.strategy_id
+            if strategy not in steps_cache:
+                steps_cache[strategy] = self._steps_by_level(strategy)
+            steps = steps_cache[strategy]
+            for move in line.due_move_ids:
+                groups[steps[self._next_level(move, steps)], line.run_id.date] |= move
+        for (step, date), moves in groups.items():
+            moves.sudo().write({"dunning_step_id": step.id, "dunning_date": date})
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run(self):
+        """Create today's automatic runs, then process every unfinished run in batches.
+
+        At most one automatic run per strategy and date: a failed line waits for a retry or
+        the next day instead of being attempted at every cron call.
+        """
+        engine = self.sudo()
+        commit = engine._can_commit()
+        today = fields.Date.context_today(engine)
+        Run = engine.env["dunning.run"]
+        for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
+            strategy = automatic_strategy.with_company(automatic_strategy.company_id)
+            already_run = Run.search_count(
+                [("strategy_id", "=", strategy.id), ("date", "=", today), ("mode", "=", "automatic")], limit=1
+            )
+            if already_run:
+                continue
+            candidates = strategy._compute_candidates(today)
+            if candidates:
+                strategy._create_run(today, "automatic", candidates=candidates)
+                if commit:
+                    engine._commit()
+        runs = Run.search(["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")])
+        budget = engine.env["ir.config_parameter"].get_param("dunning_strategy.cron_time_budget")
+        deadline = time.monotonic() + (int(budget) if budget and budget.isdigit() else DEFAULT_CRON_TIME_BUDGET)
+        engine._process_runs(runs, commit=commit, deadline=deadline)
+        return True

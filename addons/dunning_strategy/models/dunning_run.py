@@ -1,0 +1,101 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class DunningRun(models.Model):
+    """One execution of a strategy at a date (a "lot de relance"): one line per customer."""
+
+    _name = "dunning.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    strategy_id = fields.Many2one(
+        "dunning.strategy",
+        string="Strategy",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True, precompute=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    step_id = fields.Many2one(
+        "dunning.strategy.step",
+        string="Only Step",
+        check_company=True,
+        domain="[('strategy_id', '=', strategy_id)]",
+        help="Restrict the run to the customers due for this step.",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    mode = fields.Selection(
+        [("manual", "Manual"), ("automatic", "Automatic")], required=True, default="manual", readonly=True
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Done")],
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    user_id = fields.Many2one("res.users", string="Launched By", default=lambda self: self.env.user, readonly=True)
+    line_ids = fields.One2many("dunning.run.line", "run_id", string="Lines", readonly=True)
+    line_count = fields.Integer(string="Customers", compute="_compute_counts")
+    pending_count = fields.Integer(string="Pending", compute="_compute_counts")
+    done_count = fields.Integer(string="Reminded", compute="_compute_counts")
+    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+    skipped_count = fields.Integer(string="Skipped", compute="_compute_counts")
+    progress = fields.Float(compute="_compute_counts", help="Share of the lines already processed, in percent.")
+    amount_residual = fields.Monetary(string="Amount Reminded", compute="_compute_counts", currency_field="currency_id")
+
+    @api.depends("line_ids.state", "line_ids.amount_residual")
+    def _compute_counts(self):
+        counts = {
+            (run.id, state): (count, amount)
+            for run, state, count, amount in self.env["dunning.run.line"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id", "state"], ["__count", "amount_residual:sum"]
+            )
+        }
+        for run in self:
+            by_state = {
+                state: counts.get((run.id, state), (0, 0.0)) for state in ("pending", "done", "failed", "skipped")
+            }
+            run.pending_count = by_state["pending"][0]
+            run.done_count = by_state["done"][0]
+            run.failed_count = by_state["failed"][0]
+            run.skipped_count = by_state["skipped"][0]
+            run.line_count = sum(count for count, _amount in by_state.values())
+            run.progress = 100.0 * (run.line_count - run.pending_count) / run.line_count if run.line_count else 0.0
+            run.amount_residual = sum(amount for _count, amount in by_state.values())
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("dunning.run") or "/"
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_processed(self):
+        if any(run.state != "draft" for run in self):
+            raise UserError(self.env._("Only draft runs can be deleted: processed reminders are history."))
+
+    def action_process(self):
+        """Send the reminders of the pending lines of these runs (synchronously, no commit).
+
+        Each customer's channels (email, activity, letter) run once; a line done is never
+        redone, so calling this twice sends nothing twice.
+        """
+        if any(run.state == "done" for run in self):
+            raise UserError(self.env._("This run is already done."))
+        self.env["dunning.engine"]._process_runs(self)
+        return True
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("dunning_strategy.action_dunning_run_line")
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_state": 1}
+        return action

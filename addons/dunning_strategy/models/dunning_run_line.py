@@ -1,0 +1,62 @@
+from odoo import fields, models
+
+
+class DunningRunLine(models.Model):
+    """One customer in a run: the step it is reminded at, the invoices listed, and the outcome.
+
+    This is also the record the email templates of the steps are rendered on.
+    """
+
+    _name = "dunning.run.line"
+    _description = "Dunning Run Line"
+    _order = "run_id desc, id"
+    _check_company_auto = True
+
+    run_id = fields.Many2one("dunning.run", string="Run", required=True, ondelete="cascade", index=True)
+    strategy_id = fields.Many2one(related="run_id.strategy_id")
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True, precompute=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(related="run_id.date", store=True, precompute=True)
+    mode = fields.Selection(related="run_id.mode")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Recipient",
+        readonly=True,
+        help="Contact the reminder was addressed to: the customer's dunning contact, "
+        "else its invoice address, else the customer.",
+    )
+    step_id = fields.Many2one("dunning.strategy.step", string="Step", required=True, index=True)
+    level = fields.Integer(related="step_id.level")
+    marker_id = fields.Many2one(related="step_id.marker_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        "dunning_run_line_account_move_rel",
+        "line_id",
+        "move_id",
+        string="Invoices",
+        help="Every open overdue invoice of the customer, listed in the reminder with its residual amount.",
+    )
+    due_move_ids = fields.Many2many(
+        "account.move",
+        "dunning_run_line_due_move_rel",
+        "line_id",
+        "move_id",
+        string="Invoices Climbing a Step",
+        help="Invoices whose next step is due: their step and reminder date advance when the line is done.",
+    )
+    amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    processed_date = fields.Datetime(string="Processed On", readonly=True)
+    mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
+    error = fields.Text(string="Reason", readonly=True, help="Why the line failed or was skipped.")
+
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.run_id.name} - {line.partner_id.display_name}"

@@ -1,0 +1,111 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DunningStrategyStep(models.Model):
+    """One level of a strategy: when it is due, and what it does (email, activity, letter)."""
+
+    _name = "dunning.strategy.step"
+    _description = "Dunning Strategy Step"
+    _order = "strategy_id, sequence, id"
+    _check_company_auto = True
+
+    strategy_id = fields.Many2one("dunning.strategy", string="Strategy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    level = fields.Integer(
+        compute="_compute_level",
+        store=True,
+        help="Position of the step in its strategy, 1 for the first one.",
+    )
+    name = fields.Char(required=True, translate=True)
+    days = fields.Integer(
+        default=0,
+        help="Days after the due date at which the step is due; negative for a reminder before the due date.",
+    )
+    min_interval_days = fields.Integer(
+        default=0,
+        string="Minimum Interval (days)",
+        help="Minimum number of days since the previous reminder of the same invoice.",
+    )
+    repeat_days = fields.Integer(
+        default=0,
+        string="Repeat Every (days)",
+        help="On the last step: remind again every N days until the invoice is paid. 0 means never.",
+    )
+    marker_id = fields.Many2one("dunning.marker", string="Marker", check_company=True)
+    # email channel
+    send_email = fields.Boolean(string="Send Email")
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', '=', 'dunning.run.line')]",
+        help="Rendered on the run line: object.partner_id is the customer, object.move_ids its "
+        "overdue invoices, object.recipient_id the contact reminded.",
+    )
+    # activity channel
+    schedule_activity = fields.Boolean(string="Schedule Activity")
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_summary = fields.Char(string="Activity Summary", translate=True)
+    activity_user = fields.Selection(
+        [
+            ("salesperson", "Salesperson of the customer"),
+            ("responsible", "Responsible of the strategy"),
+            ("user", "Specific user"),
+        ],
+        string="Assign To",
+        default="salesperson",
+        required=True,
+    )
+    activity_user_id = fields.Many2one(
+        "res.users", string="Activity User", check_company=True, domain="[('share', '=', False)]"
+    )
+    # letter channel (the letter itself is built by the letters feature)
+    print_letter = fields.Boolean(string="Print Letter")
+
+    _sql_constraints = [
+        ("repeat_days_positive", "CHECK(repeat_days >= 0)", "The repeat interval cannot be negative."),
+        ("min_interval_days_positive", "CHECK(min_interval_days >= 0)", "The minimum interval cannot be negative."),
+    ]
+
+    @api.constrains("repeat_days", "min_interval_days")
+    def _check_intervals(self):
+        for step in self:
+            if step.repeat_days < 0 or step.min_interval_days < 0:
+                raise ValidationError(
+                    self.env._("The intervals of the step %(step)s cannot be negative.", step=step.name)
+                )
+
+    @api.constrains("send_email", "mail_template_id", "schedule_activity", "activity_type_id", "activity_user")
+    def _check_channels(self):
+        for step in self:
+            if step.send_email and not step.mail_template_id:
+                raise ValidationError(
+                    self.env._("The step %(step)s sends an email: choose its template.", step=step.name)
+                )
+            if step.mail_template_id and step.mail_template_id.model != "dunning.run.line":
+                raise ValidationError(
+                    self.env._(
+                        "The template of the step %(step)s must apply to the model 'Dunning Run Line'.",
+                        step=step.name,
+                    )
+                )
+            if step.schedule_activity and not step.activity_type_id:
+                raise ValidationError(
+                    self.env._("The step %(step)s schedules an activity: choose its type.", step=step.name)
+                )
+            if step.schedule_activity and step.activity_user == "user" and not step.activity_user_id:
+                raise ValidationError(
+                    self.env._("The step %(step)s assigns its activity to a user: choose the user.", step=step.name)
+                )
+
+    @api.depends("sequence", "strategy_id.step_ids.sequence")
+    def _compute_level(self):
+        todo = self
+        for strategy in self.strategy_id:
+            ordered = strategy.step_ids.sorted(lambda s: (s.sequence, s._origin.id or 0))
+            for level, step in enumerate(ordered, 1):
+                if step in todo:
+                    step.level = level
+            todo -= ordered
+        todo.level = 0

@@ -1,0 +1,1 @@
+from . import test_cron, test_data, test_performance, test_processing, test_recompute, test_security, test_selection
