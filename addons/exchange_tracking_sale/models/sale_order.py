@@ -1,0 +1,6 @@
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "exchange.document.mixin"]
