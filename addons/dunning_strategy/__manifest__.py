@@ -22,7 +22,10 @@
         "views/account_move_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/dunning_demo_templates.xml",
+        "demo/dunning_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

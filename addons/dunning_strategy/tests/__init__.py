@@ -1,1 +1,10 @@
-from . import test_cron, test_data, test_performance, test_processing, test_recompute, test_security, test_selection
+from . import (
+    test_cron,
+    test_data,
+    test_demo,
+    test_performance,
+    test_processing,
+    test_recompute,
+    test_security,
+    test_selection,
+)
