@@ -46,6 +46,8 @@ class ExchangeLog(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
+    # Colleagues who may read an exchange may comment on it.
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference",
@@ -233,7 +235,7 @@ class ExchangeLog(models.Model):
         tracking=True,
     )
     followup_done_date = fields.Datetime(string="Follow-up Done On", readonly=True, copy=False)
-    followup_overdue = fields.Boolean(compute="_compute_followup_overdue")
+    followup_overdue = fields.Boolean(string="Follow-up Overdue", compute="_compute_followup_overdue")
     followup_activity_id = fields.Many2one(
         "mail.activity",
         string="Follow-up Activity",
@@ -347,9 +349,13 @@ class ExchangeLog(models.Model):
 
     @api.depends("res_model", "res_id")
     def _compute_res_reference(self):
+        # Documents outside the selection (no chatter) show through res_name and the Document button.
+        selectable = set(self._fields["res_reference"].get_values(self.env))
         for exchange in self:
             document = exchange._get_document()
-            exchange.res_reference = f"{document._name},{document.id}" if document else False
+            exchange.res_reference = (
+                f"{document._name},{document.id}" if document and document._name in selectable else False
+            )
 
     def _inverse_res_reference(self):
         for exchange in self:
@@ -916,15 +922,17 @@ class ExchangeLog(models.Model):
         lines = []
         if self.followup_note:
             lines.append(plaintext2html(self.followup_note))
-        lines.append(
-            Markup("<p>%s</p>")
-            % self.env._(
-                "Exchange %(link)s with %(partner)s%(subject)s.",
-                link=self._get_html_link(title=self.name),
+        link = self._get_html_link(title=self.name)
+        if self.subject_id:
+            origin = self.env._(
+                "Exchange %(link)s with %(partner)s about %(subject)s.",
+                link=link,
                 partner=self.partner_id.display_name,
-                subject=f" ({self.subject_id.name})" if self.subject_id else "",
+                subject=self.subject_id.name,
             )
-        )
+        else:
+            origin = self.env._("Exchange %(link)s with %(partner)s.", link=link, partner=self.partner_id.display_name)
+        lines.append(Markup("<p>%s</p>") % origin)
         return Markup("").join(lines)
 
     @api.model

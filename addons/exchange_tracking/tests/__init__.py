@@ -4,6 +4,7 @@ from . import (
     test_exchange_log,
     test_followup,
     test_history,
+    test_i18n,
     test_settings,
     test_tours,
 )

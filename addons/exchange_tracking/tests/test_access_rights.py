@@ -68,6 +68,10 @@ class TestAccessRights(ExchangeTrackingCase):
         with self.assertRaises(AccessError):
             self.theirs.with_user(self.viewer_all).write({"direction": "incoming"})
 
+    def test_readers_may_comment(self):
+        message = self.theirs.with_user(self.viewer_all).message_post(body="Called them too", message_type="comment")
+        self.assertEqual(message.author_id, self.viewer_all.partner_id)
+
     def test_see_all_confidential(self):
         exchange = self._log(user=self.colleague, confidential_note="<p>Keep it quiet</p>")
         self.assertFalse(exchange.with_user(self.viewer_all).confidential_note)

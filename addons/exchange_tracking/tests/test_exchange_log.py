@@ -88,6 +88,8 @@ class TestExchangeLog(ExchangeTrackingCase):
         country = self.env.ref("base.fr")
         exchange = self._log(res_model="res.country", res_id=country.id)
         self.assertEqual(exchange.res_name, country.display_name)
+        self.assertFalse(exchange.res_reference, "the reference widget only offers documents with a chatter")
+        self.assertEqual(exchange.action_open_document()["res_id"], country.id)
 
     def test_duplicate_gets_a_new_number_and_no_followup(self):
         exchange = self._log(followup_datetime=self._in(days=2), confidential_note="<p>Secret</p>")
