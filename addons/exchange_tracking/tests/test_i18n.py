@@ -1,0 +1,44 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import ExchangeTrackingCase
+
+
+@tagged("post_install", "-at_install")
+class TestFrench(ExchangeTrackingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["exchange_tracking"], ["fr_FR"], overwrite=True)
+
+    def test_default_modes_and_subjects_are_french(self):
+        modes = {
+            "exchange_mode_phone": "Téléphone",
+            "exchange_mode_email": "Email",
+            "exchange_mode_meeting": "Rencontre physique",
+            "exchange_mode_sms": "SMS",
+            "exchange_mode_website": "Site Internet",
+            "exchange_mode_chat": "Chat",
+            "exchange_mode_fax": "Fax",
+            "exchange_mode_other": "Autre",
+            "exchange_subject_prospecting": "Prospection",
+            "exchange_subject_customer_followup": "Suivi client",
+            "exchange_subject_invoice_reminder": "Relance facture",
+            "exchange_subject_litigation": "Contentieux",
+            "exchange_subject_other": "Autre",
+        }
+        for xmlid, french in modes.items():
+            with self.subTest(xmlid=xmlid):
+                self.assertEqual(self.env.ref(f"exchange_tracking.{xmlid}").with_context(lang="fr_FR").name, french)
+
+    def test_errors_speak_the_users_language(self):
+        Log = self.env["exchange.log"].with_user(self.author).with_context(lang="fr_FR")
+        with self.assertRaisesRegex(ValidationError, "Un échange demande un tiers"):
+            Log.create({})
+        with self.assertRaisesRegex(ValidationError, "-5 minutes avant la relance est impossible"):
+            Log.create(
+                {"partner_id": self.customer.id, "followup_datetime": self._in(days=1), "followup_reminder_minutes": -5}
+            )
+        with self.assertRaisesRegex(ValidationError, "planifiée dans le passé"):
+            Log.create({"partner_id": self.customer.id, "followup_datetime": self._in(days=-2)})
