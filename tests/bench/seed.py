@@ -24,8 +24,9 @@ What is seeded, in one transaction (committed at the end, nothing is left half d
 * 10 % of them are partly paid by a real ``account.payment`` (bank journal, 20 to 80 % of the
   total, a few days after the invoice date) reconciled with the receivable line, so the invoice is
   ``partial`` with the right residual.
-* 5 % are excluded from dunning (``account.move.dunning_excluded = True``) when that field exists;
-  otherwise nothing is written for them and ``seed_excluded`` says 0. ``--mark-excluded`` does it
+* 5 % are excluded from dunning (``account.move.dunning_excluded = True``, an ORM ``write`` like a
+  user ticking the box) when that field exists; otherwise nothing is written for them and
+  ``seed_excluded`` says 0. ``--mark-excluded`` does it
   later, once the dunning addon is installed on a database seeded without it.
 
 How (``--method sql``, the default): a few "template" invoices are created through the normal ORM
@@ -832,22 +833,17 @@ def recompute_dependents(env, partner_ids, invoice_ids):
     return len(todo)
 
 
-def mark_excluded(env, invoice_ids):
-    """5 % of the invoices are excluded from dunning, when the dunning addon provides the field."""
+def mark_excluded(env, invoice_ids, batch=1000):
+    """5 % of the invoices are excluded from dunning, when the dunning addon provides the field:
+    a plain ORM ``write`` like a user ticking the box (it also sets ``is_manually_modified``)."""
     Move = env["account.move"]
     field = Move._fields.get(EXCLUDED_FIELD)
     if not field or not field.store or not invoice_ids:
         return 0
-    from odoo.tools import SQL
-
-    env.flush_all()
-    env.cr.execute(
-        SQL("UPDATE account_move SET %s = TRUE WHERE id = ANY(%s)", SQL.identifier(EXCLUDED_FIELD), invoice_ids)
-    )
-    moves = Move.browse(invoice_ids)
-    moves.invalidate_recordset([EXCLUDED_FIELD])
-    moves.modified([EXCLUDED_FIELD])
-    env.flush_all()
+    for i in range(0, len(invoice_ids), batch):
+        Move.browse(invoice_ids[i : i + batch]).write({EXCLUDED_FIELD: True})
+        env.flush_all()
+        env.invalidate_all()
     return len(invoice_ids)
 
 
