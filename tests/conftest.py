@@ -12,10 +12,12 @@ def new_server():
     """Factory: ``server = new_server()`` copies the tested database and starts Odoo on it."""
     servers = []
 
-    def make(extra_args=(), dbname=None, start=True):
+    def make(extra_args=(), dbname=None, start=True, create=True):
+        """``create=False`` with the ``dbname`` of an earlier server: a second process on it."""
         server = OdooServer(dbname or f"ext_{uuid.uuid4().hex[:8]}", extra_args=extra_args)
         servers.append(server)
-        server.create_database()
+        if create:
+            server.create_database()
         return server.start() if start else server
 
     yield make
