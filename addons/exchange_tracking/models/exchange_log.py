@@ -487,7 +487,7 @@ class ExchangeLog(models.Model):
     def create(self, vals_list):
         default_partner = self.env.context.get("default_partner_id")
         for vals in vals_list:
-            if not vals.get("partner_id") and not default_partner:
+            if not vals.get("partner_id", default_partner):
                 raise ValidationError(self._missing_partner_message())
             self._check_author_selection(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):

@@ -45,6 +45,9 @@ class TestExchangeLog(ExchangeTrackingCase):
     def test_missing_partner_is_a_clear_error(self):
         with self.assertRaisesRegex(ValidationError, "needs a partner"):
             self.env["exchange.log"].with_user(self.author).create({"mode_id": self.mode_phone.id})
+        Log = self.env["exchange.log"].with_user(self.author).with_context(default_partner_id=self.customer.id)
+        with self.assertRaisesRegex(ValidationError, "needs a partner"):
+            Log.create({"partner_id": False})
         exchange = self._log()
         with self.assertRaisesRegex(ValidationError, "needs a partner"):
             exchange.write({"partner_id": False})

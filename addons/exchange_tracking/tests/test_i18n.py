@@ -1,4 +1,7 @@
+import polib
+
 from odoo.exceptions import ValidationError
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
 from .common import ExchangeTrackingCase
@@ -42,3 +45,14 @@ class TestFrench(ExchangeTrackingCase):
             )
         with self.assertRaisesRegex(ValidationError, "planifiée dans le passé"):
             Log.create({"partner_id": self.customer.id, "followup_datetime": self._in(days=-2)})
+
+    def test_french_catalog_is_complete(self):
+        for module in ("exchange_tracking", "exchange_tracking_sale", "exchange_tracking_account"):
+            path = get_module_path(module)
+            if not path:
+                continue
+            with self.subTest(module=module):
+                template = polib.pofile(f"{path}/i18n/{module}.pot")
+                french = {entry.msgid: entry.msgstr for entry in polib.pofile(f"{path}/i18n/fr.po")}
+                missing = [entry.msgid for entry in template if entry.msgid and not french.get(entry.msgid)]
+                self.assertFalse(missing, f"untranslated in {module}/i18n/fr.po")

@@ -37,3 +37,11 @@ class TestExchangeTours(HttpCase):
         self.start_tour(f"/odoo/contacts/{contact.id}", "exchange_tracking_form_button_tour", login="admin")
         exchange = self.env["exchange.log"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(exchange.contact_ids, contact)
+
+    def test_settings_page(self):
+        self.start_tour("/odoo/settings", "exchange_tracking_settings_tour", login="admin")
+        self.assertEqual(self.env["ir.config_parameter"].get_param("exchange_tracking.button_display"), "form")
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("exchange_tracking.group_exchange_form_button"))
+        self.assertFalse(admin.has_group("exchange_tracking.group_exchange_systray"))
+        self.assertEqual(self.env.company.exchange_followup_past_days, 3)

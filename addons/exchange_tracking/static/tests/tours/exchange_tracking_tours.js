@@ -162,3 +162,38 @@ registry.category("web_tour.tours").add("exchange_tracking_form_button_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("exchange_tracking_settings_tour", {
+    steps: () => [
+        {
+            content: "The systray button is there before",
+            trigger: ".o_main_navbar .o_exchange_systray_button",
+        },
+        {
+            content: "Open the Exchanges settings",
+            trigger: ".settings_tab .tab[data-key=exchange_tracking]",
+            run: "click",
+        },
+        {
+            trigger: ".app_settings_block[data-key=exchange_tracking] #exchange_button_display",
+        },
+        {
+            content: "Keep only the button on forms",
+            trigger: "#exchange_button_display .o_radio_item:contains(Button on forms) input",
+            run: "click",
+        },
+        {
+            content: "Show the past follow-ups of the last 3 days",
+            trigger: "#exchange_followup_past_days .o_field_widget[name=exchange_followup_past_days] input",
+            run: "edit 3",
+        },
+        {
+            trigger: ".o_control_panel .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved and reloaded: the systray button is gone",
+            trigger: ".o_main_navbar:not(:has(.o_exchange_systray_button)) .o_menu_systray",
+        },
+    ],
+});
