@@ -311,9 +311,7 @@ class DunningEngine(models.AbstractModel):
         remaining = self._count_pending_lines(runs)
         for run in runs:
             engine = self.with_company(run.company_id)
-            engine._start_run(run)
-            if commit:
-                self._commit()
+            engine._start_run(run, commit=commit)
             retries = 0
             while not (max_batches and batches >= max_batches) and not (deadline and time.monotonic() > deadline):
                 try:
@@ -355,9 +353,20 @@ class DunningEngine(models.AbstractModel):
         return self.env["dunning.run.line"].search_count([("run_id", "in", runs.ids), ("state", "=", "pending")])
 
     @api.model
-    def _start_run(self, run):
-        if run.state == "draft":
-            run.state = "running"
+    def _start_run(self, run, commit=False):
+        """Mark the run as running (committed in cron mode, so that other workers see it)."""
+        for attempt in range(MAX_CONCURRENCY_RETRIES + 1):
+            try:
+                if run.state == "draft":
+                    run.state = "running"
+                if commit:
+                    self._commit()
+                return
+            except CONCURRENCY_ERRORS:
+                # another worker started the same run at the same moment: it is running
+                if not commit or attempt == MAX_CONCURRENCY_RETRIES:
+                    raise
+                self.env.cr.rollback()
 
     @api.model
     def _end_run(self, run):
@@ -697,8 +706,16 @@ class DunningEngine(models.AbstractModel):
             steps = steps_cache[strategy]
             for move in line.due_move_ids:
                 groups[steps[self._next_level(move, steps)], line.run_id.date] |= move
+        # only dunning bookkeeping fields change: skip the accounting synchronisation of
+        # account.move.write (dynamic lines, balance check) and do not flag the invoices as
+        # manually modified
+        moves_env = (
+            self.env["account.move"]
+            .sudo()
+            .with_context(skip_invoice_sync=True, check_move_validity=False, skip_is_manually_modified=True)
+        )
         for (step, date), moves in groups.items():
-            moves.sudo().write({"dunning_step_id": step.id, "dunning_date": date})
+            moves_env.browse(moves.ids).write({"dunning_step_id": step.id, "dunning_date": date})
 
     # ------------------------------------------------------------------
     # Cron
