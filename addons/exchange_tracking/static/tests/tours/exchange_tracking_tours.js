@@ -2,6 +2,30 @@ import { registry } from "@web/core/registry";
 
 const FOLLOWUP_DATE = "01/15/2035 10:00:00";
 
+/**
+ * Steps reaching a smart button, wherever the form put it: in the button box, or in its
+ * "More" dropdown when other addons add many buttons. With ``value``, only check the button
+ * shows it; otherwise click it.
+ */
+function openSmartButton(name, content, value) {
+    const button = `button[name=${name}]`;
+    return [
+        {
+            content,
+            trigger: ".o_form_view .o-form-buttonbox",
+            run() {
+                const more = document.querySelector(".o_form_view .o-form-buttonbox .o_button_more");
+                if (!document.querySelector(button) && more) {
+                    more.click();
+                }
+            },
+        },
+        value
+            ? { trigger: `${button} .o_stat_value:contains(${value})` }
+            : { trigger: button, run: "click" },
+    ];
+}
+
 registry.category("web_tour.tours").add("exchange_tracking_systray_tour", {
     steps: () => [
         {
@@ -75,11 +99,7 @@ registry.category("web_tour.tours").add("exchange_tracking_systray_tour", {
             content: "The dialog is closed",
             trigger: "body:not(:has(.modal))",
         },
-        {
-            content: "Open the partner's history",
-            trigger: ".o_form_view button[name=action_view_exchange_history]",
-            run: "click",
-        },
+        ...openSmartButton("action_view_exchange_history", "Open the partner's history"),
         {
             content: "The exchange is in the history",
             trigger: ".o_exchange_history_table tr.o_exchange_history_exchange:contains(EXC-):contains(Customer follow-up):contains(New bread range)",
@@ -89,9 +109,7 @@ registry.category("web_tour.tours").add("exchange_tracking_systray_tour", {
             trigger: ".o_breadcrumb .breadcrumb-item a:contains(Tour Bakery SARL)",
             run: "click",
         },
-        {
-            trigger: ".o_form_view button[name=action_view_exchanges] .o_stat_value:contains(1)",
-        },
+        ...openSmartButton("action_view_exchanges", "The smart button counts the exchange", "1"),
     ],
 });
 
@@ -156,10 +174,7 @@ registry.category("web_tour.tours").add("exchange_tracking_form_button_tour", {
         {
             trigger: "body:not(:has(.modal))",
         },
-        {
-            content: "The contact's form reloads with the new count",
-            trigger: ".o_form_view button[name=action_view_exchanges] .o_stat_value:contains(1)",
-        },
+        ...openSmartButton("action_view_exchanges", "The contact's form reloads with the new count", "1"),
     ],
 });
 
