@@ -1,0 +1,365 @@
+#!/usr/bin/env python3
+"""Benchmark of the dunning engine on seeded databases: figures, never assertions.
+
+Usage, from the repository root (Odoo 18 and PostgreSQL as for ``make test``)::
+
+    python3 tests/bench/run.py                       # 10k invoices (2,000 customers)
+    python3 tests/bench/run.py --size 10k --size 100k --json tests/bench/results.json
+
+For each size, a base database ``bench_base_<size>`` is built once (``dunning_strategy`` with
+demo data, then ``tests/bench/seed.py``: invoices due from 20 days ahead to 150 days late, 10 %
+partly paid, 5 % excluded) and kept for the next run (``--rebuild`` drops it). Every measure runs
+in its own process on a fresh copy of it (``CREATE DATABASE ... TEMPLATE``), so that peak memory
+is the measure's own and no measure sees another's reminders. The strategy measured is the demo
+story's shape (steps at -3, 7, 20, 35 and 50 days, the last repeated), default of the company.
+
+Figures, one line each, ``name value unit``:
+
+- ``create_run_<size>_s`` / ``create_run_<size>_queries``: ``strategy._create_run(today)``,
+  candidate selection plus bulk line creation, and its SQL query count;
+- ``email_<size>_customers_per_s`` and ``email_<size>_peak_rss_mb``: ``_process_runs`` with
+  committed batches (as the cron), email steps only;
+- ``activity_<size>_customers_per_s``: the same with activity (phone call) steps only;
+- ``letters_<size>_per_s``: letter steps on a 1,000-customer subset of the run;
+- ``markers_<size>_queries_per_payment`` and ``markers_<size>_ms``: recomputing the customers'
+  step and marker after 1,000 invoices were paid and reconciled (the recompute alone, flushed);
+- ``workers1_<size>_customers_per_s``, ``workers2_<size>_customers_per_s``, ``workers_speedup``
+  and ``workers2_<size>_duplicates``: one run processed by one, then two worker processes
+  sharing it through ``FOR UPDATE SKIP LOCKED`` (a duplicate is a customer reminded twice).
+"""
+
+import argparse
+import datetime
+import json
+import multiprocessing
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(HERE))
+
+import devenv  # noqa: E402
+
+SIZES = {"10k": (2000, 10000), "100k": (20000, 100000)}
+STEPS = ((-3, False), (7, False), (20, False), (35, False), (50, True))
+LETTER_SUBSET = 1000
+PAYMENTS = 1000
+
+
+def figure(figures, name, value, unit):
+    figures[name] = {"value": value, "unit": unit}
+    print(f"{name} {value} {unit}", flush=True)
+
+
+# --------------------------------------------------------------------------- databases
+def build_base(env, size, rebuild):
+    name = f"bench_base_{size}"
+    if rebuild:
+        env.drop_db(name)
+    if env.db_exists(name):
+        return name
+    customers, invoices = SIZES[size]
+    conf = env.conf(name="bench_run")
+    print(f"# building {name}: dunning_strategy, then {invoices} invoices for {customers} customers", flush=True)
+    subprocess.run(
+        [*env.odoo_cmd, "-c", str(conf), "-d", name, "-i", "dunning_strategy", "--stop-after-init", "--log-level=warn"],
+        check=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "seed.py"),
+            "--db",
+            name,
+            "--customers",
+            str(customers),
+            "--invoices",
+            str(invoices),
+        ],
+        check=True,
+    )
+    return name
+
+
+def copy_db(env, template, name):
+    env.drop_db(name)
+    env.sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+# --------------------------------------------------------------------------- inside Odoo
+_REGISTRIES = {}
+
+
+def open_env(dbname):
+    """A cursor on ``dbname`` and an environment; the caller commits or not."""
+    from seed import load_registry, make_env
+
+    if dbname not in _REGISTRIES:
+        _REGISTRIES[dbname] = load_registry(dbname)
+    cr = _REGISTRIES[dbname].cursor()
+    env = make_env(cr)
+    # the seeder's context silences the chatter; the engine runs with the normal one
+    return cr, env(
+        context={key: value for key, value in env.context.items() if not key.startswith(("tracking", "mail_"))}
+    )
+
+
+def make_strategy(env, channel):
+    """The demo story's steps, all of one channel, as the company's default strategy."""
+    company = env.company
+    env["dunning.strategy"].search([]).write({"automatic": False})
+    template = env.ref("dunning_strategy.mail_template_dunning_reminder")
+    steps = []
+    for days, repeat in STEPS:
+        vals = {"name": f"J{days:+d}", "days": days, "repeat_days": 15 if repeat else 0}
+        if channel == "email":
+            vals.update(send_email=True, mail_template_id=template.id)
+        elif channel == "activity":
+            vals.update(
+                schedule_activity=True,
+                activity_type_id=env.ref("mail.mail_activity_data_call").id,
+                activity_user="responsible",
+            )
+        elif channel == "letter":
+            vals.update(print_letter=True, **letter_step_values(env))
+        steps.append((0, 0, vals))
+    strategy = env["dunning.strategy"].create(
+        {"name": f"Bench {channel}", "company_id": company.id, "step_ids": steps, "responsible_id": env.uid}
+    )
+    company.dunning_strategy_id = strategy
+    # the seeded customers use the company default; demo customers keep their own strategy
+    return strategy
+
+
+def letter_step_values(env):
+    """The letter template of the letters feature, when the addon has it."""
+    if "dunning.letter.template" not in env:
+        return {}
+    template = env["dunning.letter.template"].search([], limit=1)
+    return {"letter_template_id": template.id} if template else {}
+
+
+def queries(cr):
+    return cr.sql_log_count
+
+
+def measure_create_run(dbname, channel="email"):
+    cr, env = open_env(dbname)
+    try:
+        strategy = make_strategy(env, channel)
+        env.flush_all()
+        today = datetime.date.today()
+        start_q, start = queries(cr), time.perf_counter()
+        run = strategy._create_run(today, "automatic")
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        result = {"seconds": elapsed, "queries": queries(cr) - start_q, "lines": len(run.line_ids), "run_id": run.id}
+        cr.commit()
+        return result
+    finally:
+        cr.close()
+
+
+def measure_process(dbname, channel, limit=None):
+    """Create the run (not timed), keep ``limit`` lines, process as the cron does (committed batches)."""
+    created = measure_create_run(dbname, channel)
+    cr, env = open_env(dbname)
+    try:
+        run = env["dunning.run"].browse(created["run_id"])
+        if limit and len(run.line_ids) > limit:
+            run.line_ids.sorted("id")[limit:].unlink()
+            cr.commit()
+        lines = len(run.line_ids)
+        start = time.perf_counter()
+        env["dunning.engine"]._process_runs(run, commit=True)
+        elapsed = time.perf_counter() - start
+        states = dict(env["dunning.run.line"]._read_group([("run_id", "=", run.id)], ["state"], ["__count"]))
+        cr.commit()
+        return {
+            "seconds": elapsed,
+            "lines": lines,
+            "per_s": lines / elapsed if elapsed else 0,
+            "states": states,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "run_id": run.id,
+        }
+    finally:
+        cr.close()
+
+
+def measure_markers(dbname):
+    """After an email run: pay 1,000 reminded invoices of distinct customers in full, then
+    time the customers' step/marker recompute alone (the rest of the payment is not ours)."""
+    processed = measure_process(dbname, "email")
+    cr, env = open_env(dbname)
+    try:
+        run = env["dunning.run"].browse(processed["run_id"])
+        invoices = run.line_ids.filtered(lambda line: line.state == "done").mapped(lambda line: line.due_move_ids[:1])
+        invoices = invoices[:PAYMENTS]
+        wizard = (
+            env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create({"group_payment": False})
+        )
+        pay_start = time.perf_counter()
+        wizard._create_payments()
+        env.flush_all()
+        pay_elapsed = time.perf_counter() - pay_start
+        partners = invoices.commercial_partner_id
+        field = env["res.partner"]._fields["dunning_step_id"]
+        env.add_to_compute(field, partners)
+        start_q, start = queries(cr), time.perf_counter()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        result = {
+            "payments": len(invoices),
+            "payment_seconds": pay_elapsed,
+            "recompute_ms": elapsed * 1000,
+            "recompute_queries": queries(cr) - start_q,
+            "unmarked": len(partners.filtered(lambda p: not p.dunning_step_id)),
+        }
+        cr.rollback()
+        return result
+    finally:
+        cr.close()
+
+
+def worker_process(dbname, run_id):
+    cr, env = open_env(dbname)
+    try:
+        env["dunning.engine"]._process_runs(env["dunning.run"].browse(run_id), commit=True)
+        cr.commit()
+    finally:
+        cr.close()
+
+
+def measure_workers(dbname, count):
+    created = measure_create_run(dbname, "email")
+    context = multiprocessing.get_context("spawn")
+    start = time.perf_counter()
+    procs = [context.Process(target=worker_process, args=(dbname, created["run_id"])) for _ in range(count)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    elapsed = time.perf_counter() - start
+    env = devenv.Env()
+    run_id = created["run_id"]
+    duplicates = env.sql(
+        f"""SELECT count(*) FROM (
+                SELECT line.partner_id FROM dunning_run_line line
+                  JOIN dunning_run run ON run.id = line.run_id
+                  JOIN mail_message message ON message.model = 'res.partner' AND message.res_id = line.partner_id
+                       AND message.message_type = 'comment' AND message.create_date >= run.create_date
+                 WHERE line.run_id = {run_id}
+              GROUP BY line.partner_id HAVING count(*) > 1) twice""",
+        dbname=dbname,
+    )[0][0]
+    pending = env.sql(f"SELECT count(*) FROM dunning_run_line WHERE run_id = {run_id} AND state = 'pending'", dbname)
+    return {
+        "seconds": elapsed,
+        "lines": created["lines"],
+        "per_s": created["lines"] / elapsed,
+        "duplicates": duplicates,
+        "pending": pending[0][0],
+    }
+
+
+MEASURES = {
+    "create_run": measure_create_run,
+    "email": lambda db: measure_process(db, "email"),
+    "activity": lambda db: measure_process(db, "activity"),
+    "letter": lambda db: measure_process(db, "letter", LETTER_SUBSET),
+    "markers": measure_markers,
+    "workers1": lambda db: measure_workers(db, 1),
+    "workers2": lambda db: measure_workers(db, 2),
+}
+
+
+def child(measure, dbname):
+    """Entry of one measure's own process: prints its result as JSON on the last line."""
+    print(json.dumps(MEASURES[measure](dbname), default=str), flush=True)
+
+
+def run_measure(env, base, measure):
+    work = f"{base}_work"
+    copy_db(env, base, work)
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", measure, "--db", work],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode:
+            print(f"# {measure} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}", flush=True)
+            return None
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        env.drop_db(work)
+
+
+def bench_size(env, size, rebuild, only):
+    figures = {}
+    base = build_base(env, size, rebuild)
+
+    def wanted(name):
+        return not only or name in only
+
+    if wanted("create_run") and (r := run_measure(env, base, "create_run")):
+        figure(figures, f"create_run_{size}_s", round(r["seconds"], 3), "s")
+        figure(figures, f"create_run_{size}_queries", r["queries"], "queries")
+        figure(figures, f"create_run_{size}_lines", r["lines"], "customers")
+    if wanted("email") and (r := run_measure(env, base, "email")):
+        figure(figures, f"email_{size}_customers_per_s", round(r["per_s"], 1), "1/s")
+        figure(figures, f"email_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("activity") and (r := run_measure(env, base, "activity")):
+        figure(figures, f"activity_{size}_customers_per_s", round(r["per_s"], 1), "1/s")
+        figure(figures, f"activity_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("letter") and (r := run_measure(env, base, "letter")):
+        figure(figures, f"letters_{size}_per_s", round(r["per_s"], 1), "1/s")
+        figure(figures, f"letters_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("markers") and (r := run_measure(env, base, "markers")):
+        figure(figures, f"markers_{size}_ms", round(r["recompute_ms"], 1), "ms")
+        figure(figures, f"markers_{size}_queries", r["recompute_queries"], "queries")
+        figure(figures, f"markers_{size}_queries_per_payment", round(r["recompute_queries"] / r["payments"], 3), "q")
+    if wanted("workers"):
+        one = run_measure(env, base, "workers1")
+        two = run_measure(env, base, "workers2")
+        if one and two:
+            figure(figures, f"workers1_{size}_customers_per_s", round(one["per_s"], 1), "1/s")
+            figure(figures, f"workers2_{size}_customers_per_s", round(two["per_s"], 1), "1/s")
+            figure(figures, f"workers_speedup_{size}", round(two["per_s"] / one["per_s"], 2), "x")
+            figure(figures, f"workers2_{size}_duplicates", two["duplicates"], "customers")
+            figure(figures, f"workers2_{size}_pending_left", two["pending"], "lines")
+    return figures
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", action="append", choices=sorted(SIZES), help="10k (default) and/or 100k")
+    parser.add_argument("--only", action="append", help="measure only: create_run, email, activity, letter, ...")
+    parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the seeded base databases")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.db)
+        return 0
+    env = devenv.Env()
+    figures = {}
+    for size in args.size or ["10k"]:
+        figures.update(bench_size(env, size, args.rebuild, args.only))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
