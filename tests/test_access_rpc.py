@@ -59,7 +59,12 @@ def world_a(server):
     user("plain", ["base.group_user"])
     user(
         "outsider",
-        ["base.group_user", "exchange_tracking.group_exchange_read_all", "dunning_strategy.group_dunning_user"],
+        [
+            "base.group_user",
+            "base.group_allow_export",
+            "exchange_tracking.group_exchange_read_all",
+            "dunning_strategy.group_dunning_user",
+        ],
     )
     user(
         "user_b",
