@@ -1,0 +1,155 @@
+"""The letter of a quotation follow-up: the letter, then the quotation, in one PDF.
+
+The engine builds the documents of a batch before any channel runs
+(``dunning.document._prepare_documents``); quotation lines are taken out of the invoice
+documents (statements, invoice PDFs, late fees, invoice letter templates) and get theirs here:
+
+- the body is the step's email template (``mail.template``, rendered by Odoo on the follow-up
+  in the recipient's language), with the Dolibarr placeholders replaced: one text per step for
+  the email and the letter, as in Dolibarr;
+- the letters of the batch are laid out in one WeasyPrint document with the engine's company
+  layout and envelope address (``tools.letter_pdf``);
+- the quotations are printed from Odoo's quotation report by the engine's WeasyPrint report
+  helper (``ir.actions.report._dunning_render_pdfs``), all in one document;
+- each line's ``letter_attachment_id`` is its letter followed by its quotation; the engine
+  merges the letters of a run into its ``letters_attachment_id`` when the run ends.
+
+A line whose letter cannot be built fails with the reason (``DunningLinesError``) before any
+email of the batch goes out, as for invoice letters.
+"""
+
+from odoo import api, models
+from odoo.addons.dunning_strategy.models.dunning_engine import DunningLinesError
+from odoo.addons.dunning_strategy.tools.letter_pdf import (
+    Letter,
+    LetterRenderError,
+    check_letter_html,
+    merge_pdfs,
+    render_letters_pdf,
+)
+from odoo.exceptions import UserError
+
+from ..tools.placeholders import replace_placeholders
+
+QUOTATION_REPORT = "sale.action_report_saleorder"
+
+
+class DunningDocument(models.AbstractModel):
+    _inherit = "dunning.document"
+
+    @api.model
+    def _prepare_documents(self, lines):
+        quotation_lines = lines.filtered("sale_order_id")
+        res = super()._prepare_documents(lines - quotation_lines)
+        self._prepare_quotation_letters(quotation_lines.filtered("followup_by_letter"))
+        return res
+
+    @api.model
+    def _prepare_quotation_letters(self, lines):
+        """Print the letter of each quotation line (letter + quotation) and store it on the line.
+
+        Raises ``DunningLinesError`` for the lines whose letter cannot be rendered; never sends
+        anything.
+        """
+        if not lines:
+            return
+        bodies = self._render_quotation_letter_bodies(lines)
+        letter_pdfs = {}
+        for company, company_lines in lines.grouped("company_id").items():
+            letters = [
+                Letter(
+                    body=bodies[line],
+                    address=self._letter_address(line),
+                    title=f"{line.sale_order_id.name} - {line.partner_id.name}",
+                )
+                for line in company_lines
+            ]
+            try:
+                result = render_letters_pdf(letters, self._letter_layout(company))
+            except LetterRenderError as error:
+                message = self._quotation_letter_error(error, company_lines[error.letter_index or 0])
+                if error.letter_index is None:
+                    raise UserError(message) from error
+                raise DunningLinesError({company_lines[error.letter_index]: message}) from error
+            letter_pdfs.update(zip(company_lines, result.letters, strict=True))
+        quotation_pdfs = self._render_quotation_pdfs(lines.sale_order_id)
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    self._attachment_vals(
+                        line,
+                        self._quotation_letter_file_name(line),
+                        merge_pdfs([letter_pdfs[line], quotation_pdfs[line.sale_order_id.id]]),
+                    )
+                    for line in lines
+                ]
+            )
+        )
+        for line, attachment in zip(lines, attachments, strict=True):
+            line.letter_attachment_id = attachment
+
+    @api.model
+    def _render_quotation_letter_bodies(self, lines):
+        """``{line: html}``: the step template's body rendered on each line in the recipient's
+        language, placeholders replaced. Raises ``DunningLinesError`` with the reason of each line
+        whose letter is empty or cannot be rendered."""
+        engine = self.env["dunning.engine"]
+        bodies, errors = {}, {}
+        for template, template_lines in lines.grouped(lambda line: line.step_id.mail_template_id).items():
+            if not template:
+                for line in template_lines:
+                    errors[line] = self.env._("the step %(step)s has no email template", step=line.step_id.name)
+                continue
+            for line in template_lines:
+                try:
+                    rendered = template._render_field("body_html", line.ids, compute_lang=True)[line.id]
+                    body = replace_placeholders(str(rendered or ""), engine._quotation_placeholder_values(line), True)
+                    check_letter_html(body)
+                except LetterRenderError as error:
+                    errors[line] = self._quotation_letter_error(error, line)
+                except Exception as error:  # a template can raise anything: the line fails, the run goes on
+                    errors[line] = self.env._(
+                        "The template %(template)s cannot be rendered: %(error)s",
+                        template=template.name,
+                        error=str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                    )
+                else:
+                    bodies[line] = body
+        if errors:
+            raise DunningLinesError(errors)
+        return bodies
+
+    @api.model
+    def _render_quotation_pdfs(self, orders):
+        """``{order id: pdf}`` of Odoo's quotation report, laid out by WeasyPrint."""
+        report = self.env["ir.actions.report"].sudo()
+        try:
+            pdfs = report._dunning_render_pdfs(QUOTATION_REPORT, orders.ids)
+        except LetterRenderError as error:
+            raise UserError(
+                self.env._("The quotations could not be printed: %(detail)s", detail=error.detail or str(error))
+            ) from error
+        missing = orders.filtered(lambda order: order.id not in pdfs)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "The quotation %(quotation)s could not be printed.", quotation=", ".join(missing.mapped("name"))
+                )
+            )
+        return pdfs
+
+    @api.model
+    def _quotation_letter_error(self, error, line):
+        if error.code == LetterRenderError.EMPTY_LETTER:
+            return self.env._(
+                "The template %(step)s produced an empty letter for %(quotation)s.",
+                step=line.step_id.name,
+                quotation=line.sale_order_id.name,
+            )
+        return self.env["dunning.letter.template"]._letter_error_message(error)
+
+    @api.model
+    def _quotation_letter_file_name(self, line):
+        return self._file_name(self.env._("Follow-up %(quotation)s", quotation=line.sale_order_id.name), line)

@@ -1,0 +1,47 @@
+from odoo import fields, models
+
+
+class DunningRunLine(models.Model):
+    """A line of a quotation strategy's run is one follow-up of one quotation.
+
+    It keeps what the follow-up history shows: the quotation, the template (step), the channels,
+    the internal note, the next follow-up date planned and the letter PDF.
+    """
+
+    _inherit = "dunning.run.line"
+
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Quotation",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+        help="Quotation followed up. Empty on the lines of invoice reminders.",
+    )
+    sale_state = fields.Selection(related="sale_order_id.state", string="Quotation Status")
+    sale_user_id = fields.Many2one(related="sale_order_id.user_id", string="Salesperson")
+    sale_amount_total = fields.Monetary(
+        related="sale_order_id.amount_total", string="Quotation Total", currency_field="sale_currency_id"
+    )
+    sale_currency_id = fields.Many2one(related="sale_order_id.currency_id", string="Quotation Currency")
+    sale_validity_date = fields.Date(related="sale_order_id.validity_date", string="Expiration")
+    run_user_id = fields.Many2one(related="run_id.user_id", store=True, string="Followed Up By")
+    followup_by_email = fields.Boolean(
+        string="By Email", readonly=True, help="The follow-up is (or was) sent by email to the recipient."
+    )
+    followup_by_letter = fields.Boolean(
+        string="By Letter",
+        readonly=True,
+        help="The follow-up is (or was) printed: the letter followed by the quotation, in one PDF.",
+    )
+    note = fields.Text(string="Internal Note")
+    next_date = fields.Date(string="Next Follow-up", readonly=True)
+
+    def action_open_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class DunningStrategy(models.Model):
+    """A strategy reminds either customers of their invoices or prospects of their quotations.
+
+    The scope decides which documents the engine selects (see ``dunning.engine`` in this addon);
+    steps, templates, runs and history are shared.
+    """
+
+    _inherit = "dunning.strategy"
+
+    scope = fields.Selection(
+        [("invoice", "Invoices"), ("quotation", "Quotations")],
+        required=True,
+        default="invoice",
+        index=True,
+        tracking=True,
+        help="Invoices: reminds customers of their overdue invoices, days counted from the due date.\n"
+        "Quotations: follows up sent quotations one by one, days counted from the expiration date "
+        "(from the quotation date when there is none).",
+    )
+
+    @api.constrains("scope", "step_ids")
+    def _check_quotation_steps(self):
+        for strategy in self.filtered(lambda s: s.scope == "quotation"):
+            strategy.step_ids._check_quotation_template()
+
+    @api.constrains("scope")
+    def _check_scope_of_defaults(self):
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("dunning_strategy_id", "in", self.filtered(lambda s: s.scope != "invoice").ids),
+                    ("dunning_quotation_strategy_id", "in", self.filtered(lambda s: s.scope != "quotation").ids),
+                ]
+            )
+        )
+        if companies:
+            raise ValidationError(
+                self.env._(
+                    "The strategy is the default strategy of the company %(company)s for another kind of "
+                    "document: choose another default strategy first.",
+                    company=companies[0].name,
+                )
+            )
+
+    def write(self, vals):
+        if "scope" in vals:
+            changed = self.filtered(lambda s: s.scope != vals["scope"])
+            if changed and self.env["dunning.run"].search_count([("strategy_id", "in", changed.ids)], limit=1):
+                raise UserError(
+                    self.env._(
+                        "The scope of a strategy that already ran cannot change: its history would mix "
+                        "invoices and quotations. Create a new strategy instead."
+                    )
+                )
+        return super().write(vals)

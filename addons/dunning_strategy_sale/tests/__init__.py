@@ -1,0 +1,5 @@
+from . import (
+    test_automatic,
+    test_placeholders,
+    test_selection,
+)
