@@ -1,5 +1,10 @@
 from . import (
     test_automatic,
+    test_history,
+    test_manual_followup,
+    test_mass_followup,
     test_placeholders,
+    test_recipient,
+    test_rights,
     test_selection,
 )
