@@ -22,6 +22,11 @@
         "wizard/dunning_quotation_mass_views.xml",
         "views/dunning_strategy_sale_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "dunning_strategy_sale/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -7,4 +7,5 @@ from . import (
     test_recipient,
     test_rights,
     test_selection,
+    test_tour,
 )
