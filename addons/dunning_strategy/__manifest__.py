@@ -14,18 +14,28 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_execution_report.xml",
         "views/dunning_marker_views.xml",
         "views/dunning_run_line_views.xml",
         "views/dunning_run_views.xml",
         "views/dunning_strategy_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/dunning_launch_views.xml",
+        "wizard/dunning_set_step_views.xml",
+        "report/dunning_analysis_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/dunning_demo_templates.xml",
         "demo/dunning_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "dunning_strategy/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

@@ -7,5 +7,6 @@ from . import (
     dunning_strategy,
     dunning_strategy_step,
     res_company,
+    res_config_settings,
     res_partner,
 )

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 # Payment states of an invoice that can still be reminded. Excluded on purpose:
@@ -45,6 +46,18 @@ class AccountMove(models.Model):
         readonly=True,
     )
 
+    dunning_next_date = fields.Date(
+        string="Next Reminder",
+        compute="_compute_dunning_next_date",
+        help="Date at which the next dunning step of this invoice falls due.",
+    )
+    dunning_to_remind = fields.Boolean(
+        string="To Remind",
+        compute="_compute_dunning_to_remind",
+        search="_search_dunning_to_remind",
+        help="A dunning run today would remind this invoice at its next step.",
+    )
+
     @api.depends("invoice_date_due")
     def _compute_dunning_step_id(self):
         # A step counts days from a due date: when that date moves, the invoice starts over
@@ -60,6 +73,23 @@ class AccountMove(models.Model):
                 move.dunning_step_id = False
             else:
                 move.dunning_step_id = move.dunning_step_id
+
+    @api.depends("invoice_date_due", "dunning_step_id", "dunning_date", "dunning_excluded", "payment_state")
+    def _compute_dunning_next_date(self):
+        dates = self.env["dunning.engine"]._next_reminder_dates(self.filtered("id"))
+        for move in self:
+            move.dunning_next_date = dates.get(move, False)
+
+    def _compute_dunning_to_remind(self):
+        due_ids = set(self.env["dunning.engine"]._select_due_move_ids(fields.Date.context_today(self)))
+        for move in self:
+            move.dunning_to_remind = move._origin.id in due_ids
+
+    def _search_dunning_to_remind(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on the field 'To Remind'."))
+        due_ids = self.env["dunning.engine"]._select_due_move_ids(fields.Date.context_today(self))
+        return [("id", "in" if (operator == "=") == value else "not in", due_ids)]
 
     def write(self, vals):
         res = super().write(vals)

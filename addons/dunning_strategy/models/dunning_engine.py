@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -200,6 +201,42 @@ class DunningEngine(models.AbstractModel):
         return list(candidates.values())
 
     @api.model
+    def _prepare_manual_candidate(self, strategy, partner, date):
+        """Candidate of a customer added by hand to a run, in the shape of ``_group_candidates``.
+
+        The customer (its commercial partner) is reminded of all its open invoices of the
+        strategy's company, even those not due yet, at its next step: the step after the
+        highest one its invoices reached (the last step repeats). ``manual`` is set so that
+        the run line records it. Never writes anything.
+
+        :return: the candidate dict, with empty ``move_ids`` when nothing is left to remind
+        """
+        commercial_partner = partner.commercial_partner_id
+        moves = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", commercial_partner.id),
+                ("company_id", "=", strategy.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
+                ("amount_residual", ">", 0),
+                ("dunning_excluded", "=", False),
+            ],
+            order="invoice_date_due, id",
+        )
+        steps = self._steps_by_level(strategy)
+        level = max((self._next_level(move, steps) for move in moves), default=0) if steps else 0
+        return {
+            "partner_id": commercial_partner.id,
+            "step_id": steps[level].id if level else False,
+            "level": level,
+            "move_ids": moves.ids,
+            "due_move_ids": moves.ids,
+            "amount_residual": strategy.company_id.currency_id.round(sum(moves.mapped("amount_residual_signed"))),
+            "manual": True,
+        }
+
+    @api.model
     def _compute_candidates(self, strategy, date, step=None):
         """Select and group: what a run would contain, without creating anything."""
         self._check_run_request(strategy, date, step)
@@ -268,6 +305,7 @@ class DunningEngine(models.AbstractModel):
             "move_ids": [Command.set(candidate["move_ids"])],
             "due_move_ids": [Command.set(candidate["due_move_ids"])],
             "amount_residual": candidate["amount_residual"],
+            "manual": candidate.get("manual", False),
         }
 
     # ------------------------------------------------------------------
@@ -370,9 +408,11 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _end_run(self, run):
-        """Close the run once no line is pending (another worker may still hold some)."""
+        """Close the run once no line is pending (another worker may still hold some), then
+        send its execution report."""
         if run.state != "done" and not self._count_pending_lines(run):
             run.state = "done"
+            run._send_execution_report()
 
     @api.model
     def _lock_pending_lines(self, run, limit):
@@ -683,6 +723,16 @@ class DunningEngine(models.AbstractModel):
         """
         return
 
+    @api.model
+    def _preview_letter(self, line):
+        """Letter renderer hook for previews: ``(pdf_bytes, file_name)`` of the letter of one
+        run line, or None when no letter renderer is installed (the default here).
+
+        Called by the launch wizard's preview on a line created in a savepoint that is rolled
+        back afterwards: it must never send, post or store anything meant to last.
+        """
+        return None
+
     # ------------------------------------------------------------------
     # 6. After the channels
     # ------------------------------------------------------------------
@@ -716,6 +766,57 @@ class DunningEngine(models.AbstractModel):
         )
         for (step, date), moves in groups.items():
             moves_env.browse(moves.ids).write({"dunning_step_id": step.id, "dunning_date": date})
+
+    # ------------------------------------------------------------------
+    # 7. What the next runs will do (searches and screens)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _select_due_move_ids(self, date):
+        """Ids of the invoices a run at ``date`` of each strategy of the current companies
+        would make climb a step (``_select_candidates``, one query per strategy)."""
+        strategies = self.env["dunning.strategy"].search([("company_id", "in", self.env.companies.ids)])
+        return [
+            row["move_id"]
+            for strategy in strategies
+            for row in self._select_candidates(strategy, date)
+            if row["step_id"]
+        ]
+
+    @api.model
+    def _next_reminder_dates(self, moves):
+        """Date at which the next step of each invoice falls due, by the rules of
+        ``_select_candidates`` (the customer's minimum amount aside).
+
+        :return: ``{move: date}``, False for an invoice that will not be reminded again
+        """
+        dates = {}
+        steps_cache = {}
+        for move in moves:
+            dates[move] = False
+            partner = move.commercial_partner_id
+            if not move._dunning_is_open() or move.dunning_excluded or not move.invoice_date_due:
+                continue
+            if not partner.dunning_enabled:
+                continue
+            strategy = partner.with_company(move.company_id).dunning_strategy_id or move.company_id.dunning_strategy_id
+            if strategy not in steps_cache:
+                steps_cache[strategy] = self._steps_by_level(strategy) if strategy.active else {}
+            steps = steps_cache[strategy]
+            if not steps:
+                continue
+            last_level = max(steps)
+            if move.dunning_level < last_level:
+                step = steps[move.dunning_level + 1]
+                date = move.invoice_date_due + timedelta(days=step.days)
+                if move.dunning_date:
+                    date = max(date, move.dunning_date + timedelta(days=max(step.min_interval_days, 1)))
+            elif steps[last_level].repeat_days and move.dunning_date:
+                date = move.dunning_date + timedelta(days=steps[last_level].repeat_days)
+            else:
+                continue
+            dates[move] = date
+        return dates
 
     # ------------------------------------------------------------------
     # Cron

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -99,3 +99,43 @@ class DunningRun(models.Model):
         action["domain"] = [("run_id", "=", self.id)]
         action["context"] = {"search_default_group_by_state": 1}
         return action
+
+    def action_retry_failed(self):
+        """Process the failed lines of these runs again, e.g. after fixing an email address.
+
+        The failed lines go back to pending and through the whole flow (refresh, checks,
+        channels): a line whose invoices were paid or reminded meanwhile is skipped, and a
+        line done is never redone.
+        """
+        failed = self.line_ids.filtered(lambda line: line.state == "failed")
+        if not failed:
+            raise UserError(self.env._("There is no failed line to retry."))
+        failed.write({"state": "pending", "error": False, "processed_date": False})
+        failed.run_id.filtered(lambda run: run.state == "done").state = "running"
+        self.env["dunning.engine"]._process_runs(failed.run_id)
+        return True
+
+    def _get_form_action(self):
+        """Window action opening this run's form."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("dunning_strategy.action_dunning_run")
+        action.update({"res_id": self.id, "view_mode": "form", "views": [(False, "form")]})
+        return action
+
+    def _send_execution_report(self):
+        """Email the summary of these runs (counts, failures with their reason, link) to the
+        users chosen on their strategy, each in their language. Only for automatic runs of
+        strategies with the execution report on; queued, never sent inside the run."""
+        template = self.env.ref("dunning_strategy.mail_template_execution_report", raise_if_not_found=False)
+        if not template:
+            return
+        for run in self:
+            strategy = run.strategy_id
+            if run.mode != "automatic" or not strategy.execution_report or not strategy.report_user_ids:
+                continue
+            users_by_lang = strategy.report_user_ids.grouped(lambda user: user.lang or False)
+            for lang, users in users_by_lang.items():
+                template.with_context(lang=lang).send_mail(
+                    run.id,
+                    email_values={"recipient_ids": [Command.link(partner.id) for partner in users.partner_id]},
+                )

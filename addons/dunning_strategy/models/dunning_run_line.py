@@ -46,6 +46,11 @@ class DunningRunLine(models.Model):
         help="Invoices whose next step is due: their step and reminder date advance when the line is done.",
     )
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
+    manual = fields.Boolean(
+        string="Added by Hand",
+        readonly=True,
+        help="Added by hand in the launch wizard: reminded at its next step, even if not due yet.",
+    )
     state = fields.Selection(
         [("pending", "Pending"), ("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
         required=True,

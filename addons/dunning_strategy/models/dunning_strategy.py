@@ -78,6 +78,20 @@ class DunningStrategy(models.Model):
         "and fallback assignee of the 'Salesperson' rule.",
     )
     run_ids = fields.One2many("dunning.run", "strategy_id", string="Runs")
+    execution_report = fields.Boolean(
+        string="Execution Report",
+        help="After each automatic run, email a summary (counts, failures with their reason, link to the run) "
+        "to the users to notify.",
+    )
+    report_user_ids = fields.Many2many(
+        "res.users",
+        "dunning_strategy_report_user_rel",
+        "strategy_id",
+        "user_id",
+        string="Users to Notify",
+        domain="[('share', '=', False)]",
+        help="Users receiving the execution report of the automatic runs of this strategy.",
+    )
     run_count = fields.Integer(compute="_compute_run_count")
 
     _sql_constraints = [
@@ -117,6 +131,32 @@ class DunningStrategy(models.Model):
         action["domain"] = [("strategy_id", "=", self.id)]
         action["context"] = {"default_strategy_id": self.id}
         return action
+
+    def action_launch_wizard(self):
+        """Open the launch wizard on this strategy."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("dunning_strategy.action_dunning_launch")
+        action["context"] = {"default_strategy_id": self.id}
+        return action
+
+    def action_run_now(self):
+        """Run this strategy at today's date as the daily scheduled action would (every customer
+        due, at its highest due step), send the reminders and open the run."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        candidates = self._compute_candidates(today)
+        if not candidates:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": self.env._("No customer of %(strategy)s is due today.", strategy=self.name),
+                },
+            }
+        run = self._create_run(today, "manual", candidates=candidates)
+        run.action_process()
+        return run._get_form_action()
 
     # ------------------------------------------------------------------
     # Public API (the engine does the work, see models/dunning_engine.py)

@@ -48,6 +48,14 @@ class ResPartner(models.Model):
     )
     dunning_line_ids = fields.One2many("dunning.run.line", "partner_id", string="Reminders", readonly=True)
     dunning_line_count = fields.Integer(compute="_compute_dunning_line_count", string="Reminder Count")
+    dunning_last_date = fields.Date(
+        string="Last Reminder", compute="_compute_dunning_dates", help="Date of the last reminder sent."
+    )
+    dunning_next_date = fields.Date(
+        string="Next Reminder",
+        compute="_compute_dunning_dates",
+        help="Earliest date at which the next step of one of the open invoices falls due.",
+    )
 
     @api.constrains("dunning_contact_id")
     def _check_dunning_contact(self):
@@ -110,6 +118,33 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_line_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_dunning_dates(self):
+        commercial_partners = self.commercial_partner_id.filtered("id")
+        last_dates = dict(
+            self.env["dunning.run.line"]._read_group(
+                [("partner_id", "in", commercial_partners.ids), ("state", "=", "done")],
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        open_invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", commercial_partners.ids),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
+                ("amount_residual", ">", 0),
+            ]
+        )
+        next_dates = {}
+        for move, date in self.env["dunning.engine"]._next_reminder_dates(open_invoices).items():
+            partner = move.commercial_partner_id
+            if date and (partner not in next_dates or date < next_dates[partner]):
+                next_dates[partner] = date
+        for partner in self:
+            partner.dunning_last_date = last_dates.get(partner.commercial_partner_id, False)
+            partner.dunning_next_date = next_dates.get(partner.commercial_partner_id, False)
 
     def action_view_dunning_lines(self):
         self.ensure_one()

@@ -1,11 +1,18 @@
 from . import (
+    test_analysis,
     test_cron,
     test_data,
     test_demo,
+    test_execution_report,
     test_i18n,
+    test_launch_wizard,
+    test_migration,
     test_performance,
     test_processing,
     test_recompute,
+    test_screens,
     test_security,
     test_selection,
+    test_settings,
+    test_tours,
 )

@@ -52,8 +52,9 @@ class TestDunningViews(TransactionCase):
             self.assertIn(f'name="{field}"', move_arch)
 
     def test_menus_under_invoicing(self):
-        runs = self.env.ref("dunning_strategy.menu_dunning_run")
-        self.assertEqual(runs.parent_id, self.env.ref("account.menu_finance_receivables"))
+        root = self.env.ref("dunning_strategy.menu_dunning_root")
+        self.assertEqual(root.parent_id, self.env.ref("account.menu_finance"))
+        self.assertEqual(self.env.ref("dunning_strategy.menu_dunning_run").parent_id, root)
         config = self.env.ref("dunning_strategy.menu_dunning_config")
         self.assertEqual(config.parent_id, self.env.ref("account.menu_finance_configuration"))
         self.assertEqual(

@@ -1,0 +1,91 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+/**
+ * Launch reminders by hand: open the wizard from the menu, pick the strategy "Relances clients"
+ * and its step 2, remove one customer, launch, reach the run, open a line's email.
+ * The data (customers due for step 2) is created by tests/test_tours.py.
+ */
+registry.category("web_tour.tours").add("dunning_launch_tour", {
+    steps: () => [
+        {
+            content: "Open the Dunning menu",
+            trigger: 'button[data-menu-xmlid="dunning_strategy.menu_dunning_root"]',
+            run: "click",
+        },
+        {
+            content: "Launch reminders",
+            trigger: '.dropdown-item[data-menu-xmlid="dunning_strategy.menu_dunning_launch"]',
+            run: "click",
+        },
+        {
+            content: "Pick the strategy",
+            trigger: '.modal .o_field_widget[name="strategy_id"] input',
+            run: "edit Relances clients",
+        },
+        {
+            trigger: '.ui-menu-item a:contains("Relances clients")',
+            run: "click",
+        },
+        {
+            content: "Pick its step 2",
+            trigger: '.modal .o_field_widget[name="step_id"] input',
+            run: "edit Relance 1",
+        },
+        {
+            trigger: '.ui-menu-item a:contains("Relance 1")',
+            run: "click",
+        },
+        {
+            content: "The customers due for step 2 are listed",
+            trigger: '.modal .o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Bravo")',
+        },
+        {
+            trigger: '.modal .o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Alpha")',
+        },
+        {
+            content: "Remove one customer",
+            trigger:
+                '.modal .o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Bravo") .o_list_record_remove button',
+            run: "click",
+        },
+        {
+            content: "The customer is gone from the list",
+            trigger:
+                '.modal .o_field_widget[name="line_ids"]:not(:has(.o_data_row:contains("Tour Customer Bravo"))) .o_data_row:contains("Tour Customer Alpha")',
+        },
+        {
+            content: "Launch",
+            trigger: '.modal .modal-footer button[name="action_launch"]',
+            run: "click",
+        },
+        {
+            content: "Confirm the sending",
+            trigger: '.modal .modal-footer button.btn-primary:contains("Ok")',
+            run: "click",
+        },
+        {
+            content: "The run is open and done",
+            trigger: '.o_form_view .o_field_widget[name="state"] button[aria-checked="true"]:contains("Done")',
+        },
+        {
+            content: "Open the line of a reminded customer",
+            trigger: '.o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Alpha") td[name="partner_id"]',
+            run: "click",
+        },
+        {
+            content: "Open its email",
+            trigger: '.modal .o_field_widget[name="mail_message_id"] a',
+            run: "click",
+        },
+        {
+            content: "The email is addressed to the customer",
+            trigger: '.o_form_view .o_field_widget[name="body"]:contains("Tour Customer Alpha")',
+        },
+        {
+            content: "and lists its invoice",
+            trigger: '.o_form_view .o_field_widget[name="body"]:contains("INV/")',
+        },
+    ],
+});

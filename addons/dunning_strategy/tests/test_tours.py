@@ -1,0 +1,93 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningTours(DunningCommon, HttpCase):
+    """The credit controller's screens in Chromium, on the strategy "Relances clients".
+
+    The strategy is the demo one copied into the test company when the demo data is
+    installed, else the same five steps built here; the customers are built here either way.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.relances = cls._relances_clients()
+        cls.company.dunning_strategy_id = cls.relances
+        cls.step_courtesy, cls.step_reminder_1 = cls.relances.step_ids.sorted("level")[:2]
+        cls.alpha, cls.bravo, cls.charlie = (
+            cls._create_customer(f"Tour Customer {name}") for name in ("Alpha", "Bravo", "Charlie")
+        )
+        cls.marked = cls._create_customer("Tour Marked Customer")
+        cls._create_invoices(
+            [
+                cls._invoice_vals(customer, cls.today - timedelta(days=12))
+                for customer in (cls.alpha, cls.bravo, cls.charlie)
+            ]
+            + [cls._invoice_vals(cls.marked, cls.today - timedelta(days=20))]
+        )
+        # the history: the courtesy email of the marked customer, then everyone's first reminder steps
+        for days_ago in (23, 10):
+            cls.relances._create_run(cls.today - timedelta(days=days_ago), "automatic").action_process()
+
+    @classmethod
+    def _relances_clients(cls):
+        demo = cls.env.ref("dunning_strategy.demo_strategy_customers", raise_if_not_found=False)
+        if demo:
+            demo = demo.sudo()  # the strategy of the demo company, copied into the test company
+            copy_vals = {"company_id": cls.company.id, "automatic": False, "responsible_id": False, "name": demo.name}
+            return demo.copy(copy_vals).sudo(False)
+        markers = cls.env["dunning.marker"].create(
+            [{"name": name, "color": color} for name, color in (("Courtoisie", 10), ("Relance 1", 3), ("Relance 2", 2))]
+        )
+        steps = [
+            ("Courtoisie J-3", -3),
+            ("Relance 1", 7),
+            ("Relance 2", 20),
+            ("Relance 3", 35),
+            ("Mise en demeure", 50),
+        ]
+        return cls.env["dunning.strategy"].create(
+            {
+                "name": "Relances clients",
+                "company_id": cls.company.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "sequence": index * 10,
+                            "days": days,
+                            "min_interval_days": 5 if index else 0,
+                            "send_email": True,
+                            "mail_template_id": cls.template.id,
+                            "marker_id": markers[index].id if index < len(markers) else False,
+                        }
+                    )
+                    for index, (name, days) in enumerate(steps)
+                ],
+            }
+        )
+
+    def test_launch_tour(self):
+        self.assertEqual(self.alpha.dunning_step_id, self.step_courtesy)
+        self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_launch_tour", login="accountman")
+        run = self.env["dunning.run"].search([("strategy_id", "=", self.relances.id), ("mode", "=", "manual")])
+        self.assertEqual(len(run), 1)
+        self.assertEqual(run.step_id, self.step_reminder_1)
+        self.assertIn(self.alpha, run.line_ids.partner_id)
+        self.assertIn(self.charlie, run.line_ids.partner_id)
+        self.assertNotIn(self.bravo, run.line_ids.partner_id, "removed in the wizard")
+        self.assertEqual(set(run.line_ids.mapped("state")), {"done"})
+        self.assertEqual(self.alpha.dunning_step_id, self.step_reminder_1)
+        self.assertEqual(self.bravo.dunning_step_id, self.step_courtesy)
+
+    def test_partner_tour(self):
+        self.assertEqual(self.marked.dunning_marker_id.name, "Relance 1")
+        self.assertEqual(len(self.marked.dunning_line_ids), 2)
+        self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_partner_tour", login="accountman")

@@ -1,0 +1,1 @@
+from . import dunning_launch, dunning_set_step

@@ -1,0 +1,339 @@
+import base64
+from contextlib import closing
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+
+class DunningLaunch(models.TransientModel):
+    """Manual launch of a strategy: who the run would remind, adjusted by hand, then launched.
+
+    The list comes from ``dunning.engine._compute_candidates`` (the cron's code path); a
+    customer added by hand is reminded at its next step, even when nothing is due yet, and its
+    run line records it (``manual``).
+    """
+
+    _name = "dunning.launch"
+    _description = "Launch Reminders"
+    _check_company_auto = True
+
+    strategy_id = fields.Many2one(
+        "dunning.strategy",
+        string="Strategy",
+        required=True,
+        default=lambda self: self._default_strategy_id(),
+        domain="[('company_id', 'in', allowed_company_ids)]",
+    )
+    company_id = fields.Many2one(related="strategy_id.company_id", store=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    step_id = fields.Many2one(
+        "dunning.strategy.step",
+        string="Step",
+        check_company=True,
+        domain="[('strategy_id', '=', strategy_id)]",
+        help="Only the customers due for this step. Empty: every customer due, at its highest due step.",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    line_ids = fields.One2many(
+        "dunning.launch.line",
+        "launch_id",
+        string="Customers",
+        compute="_compute_line_ids",
+        store=True,
+        readonly=False,
+    )
+    no_email_line_ids = fields.One2many(
+        "dunning.launch.line",
+        string="Customers Without Email",
+        compute="_compute_no_email_line_ids",
+        help="Customers reminded by email who have no usable email address: their email will fail.",
+    )
+    line_count = fields.Integer(string="Customer Count", compute="_compute_totals")
+    amount_residual = fields.Monetary(string="Total Due", compute="_compute_totals", currency_field="currency_id")
+    warning = fields.Char(compute="_compute_line_ids", store=True, help="Why the run cannot be launched as it is.")
+    # preview of the first reminder (filled by action_preview, nothing is sent)
+    preview_partner_id = fields.Many2one("res.partner", string="Previewed Customer", readonly=True)
+    preview_email_to = fields.Char(string="To", readonly=True)
+    preview_subject = fields.Char(string="Subject", readonly=True)
+    preview_body = fields.Html(string="Email", readonly=True)
+    preview_letter = fields.Binary(string="Letter", readonly=True, attachment=False)
+    preview_letter_name = fields.Char(readonly=True)
+    preview_note = fields.Char(readonly=True)
+
+    @api.model
+    def _default_strategy_id(self):
+        company = self.env.company
+        return company.dunning_strategy_id or self.env["dunning.strategy"].search(
+            [("company_id", "=", company.id)], limit=1
+        )
+
+    @api.depends("strategy_id", "step_id", "date")
+    def _compute_line_ids(self):
+        for wizard in self:
+            manual_partners = wizard.line_ids.filtered("manual").partner_id
+            commands = [Command.clear()]
+            wizard.warning = False
+            if wizard.strategy_id and wizard.date:
+                try:
+                    candidates = wizard.strategy_id._compute_candidates(wizard.date, wizard.step_id or None)
+                except UserError as error:
+                    wizard.warning = error.args[0]
+                    candidates = []
+                commands += [Command.create(wizard._prepare_line_vals(candidate)) for candidate in candidates]
+                listed = {candidate["partner_id"] for candidate in candidates}
+                # customers added by hand stay in the list when the strategy, step or date change
+                commands += [
+                    Command.create({"partner_id": partner.id, "manual": True})
+                    for partner in manual_partners
+                    if partner.id not in listed
+                ]
+            wizard.line_ids = commands
+
+    @api.depends("line_ids.email_issue")
+    def _compute_no_email_line_ids(self):
+        for wizard in self:
+            wizard.no_email_line_ids = wizard.line_ids.filtered("email_issue")
+
+    @api.depends("line_ids.amount_residual")
+    def _compute_totals(self):
+        for wizard in self:
+            wizard.line_count = len(wizard.line_ids)
+            wizard.amount_residual = sum(wizard.line_ids.mapped("amount_residual"))
+
+    @api.model
+    def _prepare_line_vals(self, candidate):
+        """Values of the wizard line of a candidate of ``dunning.engine._group_candidates``."""
+        return {
+            "partner_id": candidate["partner_id"],
+            "manual": candidate.get("manual", False),
+            "step_id": candidate["step_id"],
+            "move_ids": [Command.set(candidate["move_ids"])],
+            "due_move_ids": [Command.set(candidate["due_move_ids"])],
+            "amount_residual": candidate["amount_residual"],
+        }
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_launch(self):
+        """Create the run of the listed customers, send its reminders, and open it."""
+        self.ensure_one()
+        # the strategy first (archived, other company...), then the list
+        self.env["dunning.engine"]._check_run_request(self.strategy_id, self.date, self.step_id or None)
+        candidates = self._get_candidates()
+        run = self.strategy_id._create_run(self.date, "manual", step=self.step_id or None, candidates=candidates)
+        run.action_process()
+        return run._get_form_action()
+
+    def action_preview(self):
+        """Render the email (and the letter, when the step prints one and a letter renderer is
+        installed) of the first listed customer, without sending or storing anything."""
+        self.ensure_one()
+        line = self.line_ids[:1]
+        if not line:
+            raise UserError(self.env._("There is no customer to preview: add one to the list first."))
+        candidate = self._get_candidates(line)[0]
+        preview = self._render_preview(candidate)
+        self.write(preview)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Launch Reminders"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": {**self.env.context, "dunning_launch_preview": True},
+        }
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _get_candidates(self, lines=None):
+        """The listed customers (or ``lines``) as candidates of ``dunning.engine._create_run``.
+
+        Refuses, with a message saying what to fix, an empty list, a customer listed twice,
+        and a customer with nothing to remind or excluded from dunning.
+        """
+        self.ensure_one()
+        lines = self.line_ids if lines is None else lines
+        if not lines:
+            raise UserError(self.env._("Select at least one customer to remind."))
+        seen = set()
+        for line in lines:
+            partner = line.partner_id
+            if partner in seen:
+                raise UserError(self.env._("The customer %(customer)s is listed twice.", customer=partner.display_name))
+            seen.add(partner)
+            if not line.move_ids or not line.step_id:
+                raise UserError(
+                    self.env._(
+                        "The customer %(customer)s has no open invoice to remind: remove it from the list.",
+                        customer=partner.display_name,
+                    )
+                )
+            if not partner.commercial_partner_id.dunning_enabled:
+                raise UserError(
+                    self.env._(
+                        "The customer %(customer)s is not included in dunning: tick 'Included in Dunning' on the "
+                        "customer or remove it from the list.",
+                        customer=partner.display_name,
+                    )
+                )
+        return [
+            {
+                "partner_id": line.partner_id.commercial_partner_id.id,
+                "step_id": line.step_id.id,
+                "level": line.step_id.level,
+                "move_ids": line.move_ids.ids,
+                "due_move_ids": line.due_move_ids.ids,
+                "amount_residual": line.amount_residual,
+                "manual": line.manual,
+            }
+            for line in lines
+        ]
+
+    def _render_preview(self, candidate):
+        """Values of the preview fields for one candidate.
+
+        The run line the templates are rendered on is created in a savepoint rolled back
+        right after rendering: nothing is sent, posted or kept, and the engine's own
+        rendering (recipient, template, letter renderer) is used.
+        """
+        engine = self.env["dunning.engine"].with_company(self.company_id)
+        engine._check_run_request(self.strategy_id, self.date, self.step_id or None)
+        step = self.env["dunning.strategy.step"].browse(candidate["step_id"])
+        partner = self.env["res.partner"].browse(candidate["partner_id"])
+        values = {
+            "preview_partner_id": partner.id,
+            "preview_email_to": False,
+            "preview_subject": False,
+            "preview_body": False,
+            "preview_letter": False,
+            "preview_letter_name": False,
+        }
+        notes = []
+        with closing(self.env.cr.savepoint()):
+            run = self.env["dunning.run"].create(
+                {
+                    **engine._prepare_run_vals(self.strategy_id, self.date, "manual", self.step_id or None),
+                    "name": self.env._("Preview"),
+                }
+            )
+            line = self.env["dunning.run.line"].create(engine._prepare_run_line_vals(run, candidate))
+            recipient = engine._get_recipients(line)[line]
+            line.recipient_id = recipient
+            if step.send_email and step.mail_template_id:
+                rendered = step.mail_template_id._generate_template(line.ids, ("subject", "body_html"))[line.id]
+                values.update(
+                    preview_email_to=recipient.email_formatted or recipient.display_name,
+                    preview_subject=rendered.get("subject") or step.name,
+                    preview_body=rendered.get("body_html") or "",
+                )
+                reason = engine._check_email_address(recipient)
+                if reason:
+                    notes.append(self.env._("This email cannot be sent: %(reason)s.", reason=reason))
+            else:
+                notes.append(self.env._("The step %(step)s sends no email.", step=step.name))
+            if step.print_letter:
+                letter = engine._preview_letter(line)
+                if letter:
+                    pdf, file_name = letter
+                    values.update(preview_letter=base64.b64encode(pdf), preview_letter_name=file_name)
+                else:
+                    notes.append(self.env._("The letter of this step cannot be previewed here."))
+        values["preview_note"] = " ".join(notes) or False
+        return values
+
+
+class DunningLaunchLine(models.TransientModel):
+    """One customer of the launch wizard, with what its run line would contain."""
+
+    _name = "dunning.launch.line"
+    _description = "Customer to Remind"
+
+    launch_id = fields.Many2one("dunning.launch", required=True, ondelete="cascade", index=True)
+    currency_id = fields.Many2one(related="launch_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    manual = fields.Boolean(
+        string="Added by Hand",
+        default=True,
+        help="Added by hand: reminded at its next step, even if not due yet.",
+    )
+    step_id = fields.Many2one(
+        "dunning.strategy.step", string="Step", compute="_compute_candidate", store=True, readonly=False
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "dunning_launch_line_account_move_rel",
+        "line_id",
+        "move_id",
+        string="Invoices",
+        compute="_compute_candidate",
+        store=True,
+        readonly=False,
+    )
+    due_move_ids = fields.Many2many(
+        "account.move",
+        "dunning_launch_line_due_move_rel",
+        "line_id",
+        "move_id",
+        string="Invoices Climbing a Step",
+        compute="_compute_candidate",
+        store=True,
+        readonly=False,
+    )
+    amount_residual = fields.Monetary(
+        string="Amount Due", currency_field="currency_id", compute="_compute_candidate", store=True, readonly=False
+    )
+    invoice_count = fields.Integer(string="Invoices Count", compute="_compute_invoice_count")
+    last_reminder_date = fields.Date(string="Last Reminder", compute="_compute_invoice_count")
+    email = fields.Char(compute="_compute_email")
+    email_issue = fields.Char(string="Email Problem", compute="_compute_email")
+
+    @api.depends("partner_id", "manual", "launch_id.strategy_id", "launch_id.date")
+    def _compute_candidate(self):
+        """Lines added by hand get their customer's next step and open invoices; lines listed
+        by the engine keep what the engine gave them."""
+        engine = self.env["dunning.engine"]
+        for line in self:
+            strategy = line.launch_id.strategy_id
+            if not line.manual or not line.partner_id or not strategy:
+                line.step_id = line.step_id
+                line.move_ids = line.move_ids
+                line.due_move_ids = line.due_move_ids
+                line.amount_residual = line.amount_residual
+                continue
+            candidate = engine.with_company(strategy.company_id)._prepare_manual_candidate(
+                strategy, line.partner_id, line.launch_id.date
+            )
+            line.step_id = candidate["step_id"]
+            line.move_ids = candidate["move_ids"]
+            line.due_move_ids = candidate["due_move_ids"]
+            line.amount_residual = candidate["amount_residual"]
+
+    @api.depends("move_ids")
+    def _compute_invoice_count(self):
+        for line in self:
+            line.invoice_count = len(line.move_ids)
+            line.last_reminder_date = max(line.move_ids.filtered("dunning_date").mapped("dunning_date"), default=False)
+
+    @api.depends("partner_id", "partner_id.email", "partner_id.dunning_contact_id", "step_id")
+    def _compute_email(self):
+        """The address the reminder goes to (same rule as the engine) and, when the step sends
+        email, why that address cannot receive it."""
+        engine = self.env["dunning.engine"]
+        with_partner = self.filtered("partner_id")
+        recipients = engine._get_recipients(with_partner) if with_partner else {}
+        for line in self:
+            recipient = recipients.get(line)
+            line.email = recipient.email if recipient else False
+            line.email_issue = (
+                engine._check_email_address(recipient) if recipient and line.step_id.send_email else False
+            )
