@@ -57,9 +57,9 @@ def world_a(server):
         )
         return uid
 
-    user("plain", ["base.group_user"])
+    user("rpc_plain", ["base.group_user"])
     user(
-        "outsider",
+        "rpc_outsider",
         [
             "base.group_user",
             "base.group_allow_export",
@@ -68,18 +68,18 @@ def world_a(server):
         ],
     )
     user(
-        "user_b",
+        "rpc_user_b",
         [
             "base.group_user",
             "account.group_account_manager",
             "dunning_strategy.group_dunning_manager",
-            "exchange_tracking.group_exchange_multi_company",
+            "exchange_tracking.group_exchange_read_all",
             "exchange_tracking.group_exchange_confidential",
         ],
         company=company_b,
     )
-    user("portal", ["base.group_portal"])
-    user("accountant", ["base.group_user", "account.group_account_manager"])
+    user("rpc_portal", ["base.group_portal"])
+    user("rpc_accountant", ["base.group_user", "account.group_account_manager"])
     return {"admin": admin, "strategy": strategy, "marker": marker, "exchange": exchange, "company_b": company_b}
 
 
@@ -96,14 +96,14 @@ def assert_refused(call, *args, **kwargs):
 
 
 def test_user_without_dunning_rights_cannot_read_or_launch(server, world_a):
-    plain = as_user(server, "plain")
+    plain = as_user(server, "rpc_plain")
     assert_refused(plain.call, "dunning.run", "search_read", [], fields=["name"])
     assert_refused(plain.call, "dunning.strategy", "read", [world_a["strategy"]], fields=["name"])
     assert_refused(plain.call, "dunning.run", "create", {"strategy_id": world_a["strategy"]})
 
 
 def test_user_of_company_b_sees_nothing_of_company_a(server, world_a):
-    user_b = as_user(server, "user_b")
+    user_b = as_user(server, "rpc_user_b")
     for model, record in (
         ("dunning.strategy", world_a["strategy"]),
         ("dunning.marker", world_a["marker"]),
@@ -118,7 +118,7 @@ def test_user_of_company_b_sees_nothing_of_company_a(server, world_a):
 
 
 def test_confidential_note_hidden_from_outsider_everywhere(server, world_a):
-    outsider = as_user(server, "outsider")
+    outsider = as_user(server, "rpc_outsider")
     exchange = world_a["exchange"]
     record = outsider.call("exchange.log", "read", [exchange], fields=["description", "confidential_note"])[0]
     assert "Appel" in record["description"]
@@ -134,7 +134,7 @@ def test_confidential_note_hidden_from_outsider_everywhere(server, world_a):
 
 
 def test_portal_user_gets_nothing(server, world_a):
-    portal = as_user(server, "portal")
+    portal = as_user(server, "rpc_portal")
     for model in ("dunning.strategy", "dunning.run", "dunning.run.line", "dunning.marker", "exchange.log"):
         assert_refused(portal.call, model, "search_read", [], fields=["display_name"])
 
@@ -144,7 +144,7 @@ def test_non_template_editor_cannot_save_code_in_a_template(server, world_a):
     # "Restrict template rendering": only Mail Template Editors may then write code in templates.
     settings = admin.call("res.config.settings", "create", {"restrict_template_rendering": True})
     admin.call("res.config.settings", "execute", [settings])
-    accountant = as_user(server, "accountant")
+    accountant = as_user(server, "rpc_accountant")
     model_id = world_a["admin"].call("ir.model", "search", [("model", "=", "dunning.run.line")])[0]
     with pytest.raises(xmlrpc.client.Fault) as fault:
         accountant.call(
