@@ -15,6 +15,7 @@
         "data/mail_activity_type_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_execution_report.xml",
+        "data/dunning_letter_template_data.xml",
         "views/dunning_marker_views.xml",
         "views/dunning_run_line_views.xml",
         "views/dunning_run_views.xml",
@@ -25,7 +26,9 @@
         "wizard/dunning_launch_views.xml",
         "wizard/dunning_set_step_views.xml",
         "report/dunning_analysis_views.xml",
+        "report/dunning_statement_templates.xml",
         "views/menus.xml",
+        "views/dunning_letter_template_views.xml",
     ],
     "demo": [
         "demo/dunning_demo_templates.xml",
@@ -36,6 +39,7 @@
             "dunning_strategy/static/tests/tours/**/*",
         ],
     },
+    "external_dependencies": {"python": ["weasyprint", "mjml-python", "pypdf"]},
     "installable": True,
     "application": False,
 }

@@ -8,11 +8,20 @@ Prints one ``name value unit`` line per figure; asserts nothing. Figures:
 - MJML -> HTML conversion of one letter template.
 Timings are medians where repeated; a shared machine makes them vary by tens of percent.
 
-Usage: python3 tests/bench/letters_bench.py [--customers 500] [--batch 100] [--repeat 10]
+With ``--db NAME`` (a database with ``dunning_strategy`` installed), it also measures the letters
+through the engine: ``--customers`` company customers with an address and two overdue invoices
+each, a strategy whose one step prints the default letter template, then ``_create_run`` and
+``action_process`` as a user would launch them (letter bodies rendered by the mail render engine
+in each customer's language, one WeasyPrint document per batch, one attachment and one chatter
+note per customer, the merged PDF of the run). Everything is rolled back at the end.
+
+Usage: python3 tests/bench/letters_bench.py [--customers 500] [--batch 100] [--repeat 10] [--db NAME]
 """
 
 import argparse
+import datetime
 import importlib.util
+import io
 import statistics
 import sys
 import time
@@ -88,6 +97,7 @@ def main():
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--db", help="also measure the letters through the engine on this database")
     options = parser.parse_args()
 
     tools = load_tools()
@@ -131,6 +141,83 @@ def main():
 
     conversions = [timed(tools.mjml_to_html, mjml_letter(0))[1] for _ in range(options.repeat)]
     print(f"mjml_to_html {statistics.median(conversions) * 1000:.2f} ms")
+
+    if options.db:
+        engine_figures(options.db, options.customers, options.batch)
+
+
+def engine_figures(dbname, customers, batch):
+    """Letters of ``customers`` customers through the engine, on ``dbname``, rolled back."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import seed
+
+    registry = seed.load_registry(dbname)
+    from pypdf import PdfReader
+
+    from odoo import Command, fields
+
+    with registry.cursor() as cr:
+        env = seed.make_env(cr)
+        company = env.company
+        today = fields.Date.context_today(env["res.partner"])
+        journal = env["account.journal"].search(
+            [*env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1
+        )
+        partners = env["res.partner"].create(
+            [
+                {
+                    "name": f"Letter Bench {index:05d} SARL",
+                    "is_company": True,
+                    "email": f"bench{index}@letters.example.com",
+                    "street": f"{index} rue de la République",
+                    "zip": "69002",
+                    "city": "Lyon",
+                }
+                for index in range(customers)
+            ]
+        )
+        start = time.perf_counter()
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": partner.id,
+                    "invoice_date": today - datetime.timedelta(days=40 + n),
+                    "invoice_date_due": today - datetime.timedelta(days=10 + n),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Prestations", "quantity": 1, "price_unit": 100.0 * (n + 1), "tax_ids": []}
+                        )
+                    ],
+                }
+                for partner in partners
+                for n in range(2)
+            ]
+        )
+        moves.action_post()
+        print(f"letters_engine_setup_{customers}_customers {time.perf_counter() - start:.1f} s")
+        strategy = env["dunning.strategy"].create(
+            {
+                "name": "Letters bench",
+                "company_id": company.id,
+                "step_ids": [Command.create({"name": "Relance", "days": 0, "print_letter": True})],
+            }
+        )
+        partners.with_company(company).dunning_strategy_id = strategy
+        env["ir.config_parameter"].set_param("dunning_strategy.batch_size", str(batch))
+        start = time.perf_counter()
+        run = strategy._create_run(today, "manual")
+        run.action_process()
+        env.flush_all()
+        seconds = time.perf_counter() - start
+        done = run.done_count
+        assert done == customers, f"{done} letters of {customers} ({run.line_ids.mapped('error')[:3]})"
+        print(f"letters_engine_{customers}_customers_batch_{batch} {seconds:.1f} s")
+        print(f"letters_engine_per_second {customers / seconds:.1f} letters/s")
+        pages = len(PdfReader(io.BytesIO(run.letters_attachment_id.raw)).pages)
+        print(f"letters_engine_run_pdf {pages} pages")
+        cr.rollback()
 
 
 if __name__ == "__main__":

@@ -45,6 +45,25 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
+    dunning_collection_partner_id = fields.Many2one(
+        "res.partner",
+        string="In Collection With",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        help="Collection agency or assistant this invoice was handed over to by a dunning step; "
+        "it no longer gets automatic reminders.",
+    )
+    dunning_collection_date = fields.Date(string="Handed Over On", copy=False, readonly=True)
+    dunning_fee_move_id = fields.Many2one(
+        "account.move",
+        string="Late Fee Invoice",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Invoice of the French late fees claimed for this invoice (claimed once).",
+    )
 
     dunning_next_date = fields.Date(
         string="Next Reminder",

@@ -6,8 +6,11 @@
 3. ``_create_run``         the run and its lines, created in bulk.
 4. ``_process_runs``       pending lines in batches locked ``FOR UPDATE SKIP LOCKED``; in cron
                            mode each batch is committed and reported to ``ir.cron``.
-5. channels                ``_send_email``, ``_schedule_activity``, ``_print_letters``: one
-                           small method per channel, all taking the lines of a batch.
+5. channels                first the batch's documents (``dunning.document``: late fees,
+                           letters in one WeasyPrint document, statements, invoice PDFs),
+                           then ``_send_email``, ``_schedule_activity``, ``_print_letters``,
+                           ``_hand_over``, ``_invoice_fees``: one small method per channel,
+                           all taking the lines of a batch.
 6. ``_finalize_lines``     the invoices climb their step, the lines are done; the customers'
                            step and marker follow through the ORM.
 
@@ -21,6 +24,7 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
@@ -36,6 +40,15 @@ DEFAULT_CRON_TIME_BUDGET = 600  # seconds of processing per cron call before han
 MAX_CONCURRENCY_RETRIES = 5
 # errors raised when another worker touched the same rows: the batch is retried, never failed
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+
+
+class DunningLinesError(Exception):
+    """Some lines of a batch cannot be processed: ``reasons`` maps each of them to the reason
+    shown on it. Raised before anything is sent, so the other lines go out together."""
+
+    def __init__(self, reasons):
+        super().__init__("; ".join(str(reason) for reason in reasons.values()))
+        self.reasons = reasons
 
 
 class DunningEngine(models.AbstractModel):
@@ -412,6 +425,7 @@ class DunningEngine(models.AbstractModel):
         send its execution report."""
         if run.state != "done" and not self._count_pending_lines(run):
             run.state = "done"
+            self.env["dunning.document"]._merge_run_letters(run)
             run._send_execution_report()
 
     @api.model
@@ -438,35 +452,46 @@ class DunningEngine(models.AbstractModel):
     def _process_lines(self, lines):
         """Refresh, check, then run every channel on the lines of one batch.
 
-        The whole batch runs in one savepoint. If anything raises, the batch is replayed
-        line by line, each in its own savepoint, so that only the faulty customer fails
-        (with the reason) and the others go out.
+        The whole batch runs in one savepoint. When the documents of some customers cannot be
+        built (``DunningLinesError``, raised before anything is sent), those lines fail with
+        their reason and the batch runs again without them. If anything else raises, the
+        batch is replayed line by line, each in its own savepoint, so that only the faulty
+        customer fails (with the reason) and the others go out.
         """
         lines = self._refresh_lines(lines)
         lines = self._check_lines(lines)
-        if not lines:
-            return
-        try:
-            with self.env.cr.savepoint():
-                self._run_channels(lines)
-        except CONCURRENCY_ERRORS:
-            raise
-        except Exception:
-            for line in lines:
-                try:
-                    with self.env.cr.savepoint():
-                        self._run_channels(line)
-                except CONCURRENCY_ERRORS:
-                    raise
-                except Exception as error:
-                    _logger.info("Dunning line %s failed: %s", line.id, error)
-                    line.write(
-                        {
-                            "state": "failed",
-                            "error": self._error_message(error),
-                            "processed_date": fields.Datetime.now(),
-                        }
-                    )
+        while lines:
+            try:
+                with self.env.cr.savepoint():
+                    self._run_channels(lines)
+                return
+            except DunningLinesError as error:
+                reasons = error.reasons
+                failed = lines.filtered(lambda line, reasons=reasons: line in reasons)
+                if not failed:
+                    break
+                for line in failed:
+                    line.write({"state": "failed", "error": reasons[line], "processed_date": fields.Datetime.now()})
+                lines -= failed
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception:  # replayed line by line below
+                break
+        for line in lines:
+            try:
+                with self.env.cr.savepoint():
+                    self._run_channels(line)
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception as error:
+                _logger.info("Dunning line %s failed: %s", line.id, error)
+                line.write(
+                    {
+                        "state": "failed",
+                        "error": self._error_message(error),
+                        "processed_date": fields.Datetime.now(),
+                    }
+                )
 
     @api.model
     def _error_message(self, error):
@@ -573,10 +598,13 @@ class DunningEngine(models.AbstractModel):
         failed = defaultdict(lambda: self.env["dunning.run.line"])
         for line in lines:
             step = line.step_id
+            reason = None
             if step.send_email and not step.print_letter:
                 reason = self._check_email_address(line.recipient_id)
-                if reason:
-                    failed[reason] |= line
+            # letters need a postal address, hand-overs a partner to send the dossier to
+            reason = reason or self.env["dunning.document"]._check_line(line)
+            if reason:
+                failed[reason] |= line
         now = fields.Datetime.now()
         for reason, failed_lines in failed.items():
             failed_lines.write({"state": "failed", "error": reason, "processed_date": now})
@@ -617,10 +645,13 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _get_channels(self):
         """Channel methods, in the order they run on a batch of lines."""
-        return [self._send_email, self._schedule_activity, self._print_letters]
+        return [self._send_email, self._schedule_activity, self._print_letters, self._hand_over, self._invoice_fees]
 
     @api.model
     def _run_channels(self, lines):
+        # documents first (late fees, letters, statement, invoice PDFs): a letter that cannot
+        # be built fails its line before any email of the batch goes out
+        self.env["dunning.document"]._prepare_documents(lines)
         for channel in self._get_channels():
             channel(lines)
         self._finalize_lines(lines)
@@ -660,7 +691,8 @@ class DunningEngine(models.AbstractModel):
             "email_from": email_from,
             "author_id": self.env.user.partner_id.id,
             "partner_ids": line.recipient_id.ids,
-            "attachment_ids": values.get("attachment_ids") or [],
+            # the template's own files, then this customer's statement and invoices only
+            "attachment_ids": [*(values.get("attachment_ids") or []), *line.attachment_ids.ids],
             "message_type": "comment",
             "subtype_xmlid": "mail.mt_comment",
             "force_send": False,
@@ -715,23 +747,96 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _print_letters(self, lines):
-        """Letter channel: hook, intentionally empty here.
+        """Letter channel: the letters were printed with the batch's documents (one WeasyPrint
+        document, see ``dunning.document``); each one is logged as a note in its customer's
+        chatter with the documents printed after it. The run's merged PDF is built when the
+        run ends."""
+        lines = lines.filtered(lambda line: line.step_id.print_letter and line.letter_attachment_id)
+        if not lines:
+            return
+        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        # one bulk insert, as _message_log does: a note notifies nobody
+        self.env["mail.message"].sudo().create(
+            [
+                {
+                    "model": "res.partner",
+                    "res_id": line.partner_id.id,
+                    "message_type": "notification",
+                    "subtype_id": note,
+                    "author_id": self.env.user.partner_id.id,
+                    "body": Markup("<p>%s</p>")
+                    % self.env._("Letter printed: %(step)s (%(run)s)", step=line.step_id.name, run=line.run_id.name),
+                    "attachment_ids": [Command.set((line.letter_attachment_id | line.attachment_ids).ids)],
+                }
+                for line in lines
+            ]
+        )
 
-        The letters feature (letter templates rendered to PDF with WeasyPrint, one merged PDF
-        per run) overrides this method and handles the lines whose step has
-        ``print_letter``.
-        """
-        return
+    @api.model
+    def _hand_over(self, lines):
+        """Escalation channel: send the hand-over partner of the step the dossier of the invoices
+        handed over (letter, statement, invoice PDFs), then mark them in collection, which
+        takes them out of automatic dunning. Once per invoice: an invoice in collection is
+        never handed over again."""
+        lines = lines.filtered(lambda line: line.handover_move_ids and line.step_id.handover_partner_id)
+        for template, template_lines in lines.grouped(lambda line: line.step_id.handover_template_id).items():
+            rendered = template._generate_template(template_lines.ids, ("subject", "body_html", "email_from"))
+            for line in template_lines:
+                values = rendered[line.id]
+                partner = line.step_id.handover_partner_id
+                message = line.partner_id.sudo().message_post(
+                    body=values.get("body_html") or "",
+                    subject=values.get("subject") or line.step_id.name,
+                    email_from=values.get("email_from")
+                    or line.company_id.email_formatted
+                    or self.env.user.email_formatted,
+                    author_id=self.env.user.partner_id.id,
+                    partner_ids=partner.ids,
+                    attachment_ids=(line.letter_attachment_id | line.handover_attachment_ids).ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    force_send=False,
+                    mail_auto_delete=template.auto_delete,
+                )
+                line.handover_message_id = message
+                line.handover_move_ids.sudo().write(
+                    {
+                        "dunning_collection_partner_id": partner.id,
+                        "dunning_collection_date": line.date,
+                        "dunning_excluded": True,
+                    }
+                )
+
+    @api.model
+    def _invoice_fees(self, lines):
+        """Late-fee channel: a draft customer invoice of the French late fees of each company
+        customer whose step asks for it, for the invoices not charged yet (never twice for an
+        invoice, never for an individual)."""
+        lines = lines.filtered(
+            lambda line: (
+                line.step_id.create_fee_invoice and line.run_id.strategy_id.late_fees and line.partner_id.is_company
+            )
+        )
+        Document = self.env["dunning.document"]
+        for line in lines:
+            fees = Document._compute_late_fees(line)
+            fee_lines = [fee for fee in fees.lines if fee.total and not fee.invoice["move"].dunning_fee_move_id]
+            if not fee_lines:
+                continue
+            fee_move = self.env["account.move"].sudo().create(Document._prepare_fee_invoice_vals(line, fee_lines))
+            line.fee_move_id = fee_move
+            self.env["account.move"].concat(*(fee.invoice["move"] for fee in fee_lines)).sudo().write(
+                {"dunning_fee_move_id": fee_move.id}
+            )
 
     @api.model
     def _preview_letter(self, line):
-        """Letter renderer hook for previews: ``(pdf_bytes, file_name)`` of the letter of one
-        run line, or None when no letter renderer is installed (the default here).
+        """``(pdf_bytes, file_name)`` of the letter of one run line (see ``dunning.document``).
 
         Called by the launch wizard's preview on a line created in a savepoint that is rolled
         back afterwards: it must never send, post or store anything meant to last.
         """
-        return None
+        return self.env["dunning.document"]._preview_letter(line)
 
     # ------------------------------------------------------------------
     # 6. After the channels

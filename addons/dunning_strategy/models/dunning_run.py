@@ -49,6 +49,16 @@ class DunningRun(models.Model):
     skipped_count = fields.Integer(string="Skipped", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts", help="Share of the lines already processed, in percent.")
     amount_residual = fields.Monetary(string="Amount Reminded", compute="_compute_counts", currency_field="currency_id")
+    letters_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Letters Attachment",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="Every letter of the run in one PDF, ready to print, each followed by the documents its step attaches.",
+    )
+    letters_pdf = fields.Binary(related="letters_attachment_id.datas", string="Letters to Print")
+    letters_file_name = fields.Char(related="letters_attachment_id.name", string="Letters File Name")
 
     @api.depends("line_ids.state", "line_ids.amount_residual")
     def _compute_counts(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DunningRunLine(models.Model):
@@ -61,6 +61,66 @@ class DunningRunLine(models.Model):
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
     error = fields.Text(string="Reason", readonly=True, help="Why the line failed or was skipped.")
+    # letter and attached documents
+    letter_attachment_id = fields.Many2one(
+        "ir.attachment", string="Letter Attachment", readonly=True, copy=False, ondelete="set null"
+    )
+    letter_pdf = fields.Binary(related="letter_attachment_id.datas", string="Letter")
+    letter_file_name = fields.Char(related="letter_attachment_id.name", string="Letter File Name")
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "dunning_run_line_attachment_rel",
+        "line_id",
+        "attachment_id",
+        string="Attachments",
+        readonly=True,
+        copy=False,
+        help="Statement of account and invoice PDFs sent with the email and printed after the letter.",
+    )
+    # French late fees at the run date
+    late_fee_indemnity = fields.Monetary(string="Recovery Indemnity", currency_field="currency_id", readonly=True)
+    late_fee_interest = fields.Monetary(string="Late Interest", currency_field="currency_id", readonly=True)
+    late_fee_total = fields.Monetary(
+        string="Late Fees", currency_field="currency_id", compute="_compute_late_fee_total"
+    )
+    fee_move_id = fields.Many2one("account.move", string="Late Fee Invoice", readonly=True, copy=False)
+    # escalation
+    handover_move_ids = fields.Many2many(
+        "account.move",
+        "dunning_run_line_handover_move_rel",
+        "line_id",
+        "move_id",
+        string="Invoices Handed Over",
+        readonly=True,
+        copy=False,
+    )
+    handover_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "dunning_run_line_handover_attachment_rel",
+        "line_id",
+        "attachment_id",
+        string="Dossier",
+        readonly=True,
+        copy=False,
+    )
+    handover_message_id = fields.Many2one("mail.message", string="Hand-over Email", readonly=True, ondelete="set null")
+
+    @api.depends("late_fee_indemnity", "late_fee_interest")
+    def _compute_late_fee_total(self):
+        for line in self:
+            line.late_fee_total = line.late_fee_indemnity + line.late_fee_interest
+
+    def mail_allowed_qweb_expressions(self):
+        # plain placeholders users who are not template editors may write in letter templates
+        return (
+            *super().mail_allowed_qweb_expressions(),
+            "object.partner_id.name",
+            "object.recipient_id.name",
+            "object.step_id.name",
+            "object.company_id.name",
+            "object.amount_residual",
+            "object.date",
+        )
 
     def _compute_display_name(self):
         for line in self:

@@ -93,9 +93,39 @@ class DunningStrategy(models.Model):
         help="Users receiving the execution report of the automatic runs of this strategy.",
     )
     run_count = fields.Integer(compute="_compute_run_count")
+    # French late fees (art. L441-10 and D441-5 of the Code de commerce), never for individuals
+    late_fees = fields.Boolean(
+        string="French Late Fees",
+        tracking=True,
+        help="Claim late-payment interest and the fixed recovery indemnity from company customers: "
+        "shown on the letters and emails, and invoiced by the steps that ask for it.",
+    )
+    late_interest_rate = fields.Float(
+        string="Late Interest Rate (%)",
+        digits=(16, 2),
+        default=12.15,
+        tracking=True,
+        help="Annual rate of the late-payment interest, pro rata of the days late on the residual. "
+        "By default the ECB refinancing rate plus 10 points: update it every semester.",
+    )
+    late_fee_indemnity = fields.Monetary(
+        string="Recovery Indemnity",
+        currency_field="currency_id",
+        default=40.0,
+        help="Fixed indemnity per invoice paid late (40 euros by law).",
+    )
+    late_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Late Fee Product",
+        check_company=True,
+        default=lambda self: self.env.ref("dunning_strategy.product_dunning_late_fee", raise_if_not_found=False),
+        help="Product of the lines of the late-fee invoices (its income account and taxes apply).",
+    )
 
     _sql_constraints = [
         ("min_amount_positive", "CHECK(min_amount >= 0)", "The minimum amount cannot be negative."),
+        ("late_interest_rate_positive", "CHECK(late_interest_rate >= 0)", "The late interest rate cannot be negative."),
+        ("late_fee_indemnity_positive", "CHECK(late_fee_indemnity >= 0)", "The recovery indemnity cannot be negative."),
     ]
 
     @api.constrains("step_ids", "min_amount")
@@ -109,6 +139,17 @@ class DunningStrategy(models.Model):
                     self.env._(
                         "The steps of the strategy %(strategy)s must have strictly increasing days "
                         "(two steps cannot share the same number of days).",
+                        strategy=strategy.name,
+                    )
+                )
+
+    @api.constrains("late_interest_rate", "late_fee_indemnity")
+    def _check_late_fees(self):
+        for strategy in self:
+            if strategy.late_interest_rate < 0 or strategy.late_fee_indemnity < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The late interest rate and the recovery indemnity of %(strategy)s cannot be negative.",
                         strategy=strategy.name,
                     )
                 )

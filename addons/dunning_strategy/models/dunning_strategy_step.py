@@ -62,6 +62,42 @@ class DunningStrategyStep(models.Model):
     )
     # letter channel (the letter itself is built by the letters feature)
     print_letter = fields.Boolean(string="Print Letter")
+    letter_template_id = fields.Many2one(
+        "dunning.letter.template",
+        string="Letter Template",
+        check_company=True,
+        default=lambda self: self.env.ref("dunning_strategy.dunning_letter_template_default", raise_if_not_found=False),
+        help="Letter printed for each customer (and put in the dossier of a hand-over).",
+    )
+    # documents attached to the email and the letter
+    attach_invoices = fields.Boolean(
+        string="Attach Invoices",
+        help="Attach the PDF of each overdue invoice to the email, and print it after the letter.",
+    )
+    attach_statement = fields.Boolean(
+        string="Attach Statement",
+        help="Attach a statement of account (open items, residuals, total) to the email and the letter.",
+    )
+    # escalation
+    handover_partner_id = fields.Many2one(
+        "res.partner",
+        string="Hand Over To",
+        check_company=True,
+        help="Collection agency or assistant receiving, once per invoice, a dossier (letter, statement, "
+        "invoice PDFs). The invoices are then in collection and leave automatic dunning.",
+    )
+    handover_template_id = fields.Many2one(
+        "mail.template",
+        string="Hand-over Email",
+        domain="[('model', '=', 'dunning.run.line')]",
+        default=lambda self: self.env.ref("dunning_strategy.mail_template_dunning_handover", raise_if_not_found=False),
+        help="Email sent with the dossier to the hand-over partner.",
+    )
+    # French late fees
+    create_fee_invoice = fields.Boolean(
+        string="Invoice Late Fees",
+        help="Create the late fees of the strategy as a draft customer invoice (companies only, once per invoice).",
+    )
 
     _sql_constraints = [
         ("repeat_days_positive", "CHECK(repeat_days >= 0)", "The repeat interval cannot be negative."),
@@ -97,6 +133,18 @@ class DunningStrategyStep(models.Model):
             if step.schedule_activity and step.activity_user == "user" and not step.activity_user_id:
                 raise ValidationError(
                     self.env._("The step %(step)s assigns its activity to a user: choose the user.", step=step.name)
+                )
+
+    @api.constrains("print_letter", "letter_template_id", "handover_partner_id", "handover_template_id")
+    def _check_letter_options(self):
+        for step in self:
+            if (step.print_letter or step.handover_partner_id) and not step.letter_template_id:
+                raise ValidationError(
+                    self.env._("The step %(step)s prints a letter: choose its letter template.", step=step.name)
+                )
+            if step.handover_partner_id and not step.handover_template_id:
+                raise ValidationError(
+                    self.env._("The step %(step)s hands invoices over: choose the email to send.", step=step.name)
                 )
 
     @api.depends("sequence", "strategy_id.step_ids.sequence")

@@ -1,1 +1,1 @@
-from . import dunning_analysis
+from . import dunning_analysis, dunning_statement

@@ -62,6 +62,7 @@ class TestDunningViews(TransactionCase):
             {
                 str(self.env.ref("dunning_strategy.action_dunning_strategy")),
                 str(self.env.ref("dunning_strategy.action_dunning_marker")),
+                str(self.env.ref("dunning_strategy.action_dunning_letter_template")),
             },
         )
         for model in ("dunning.run", "dunning.run.line", "dunning.strategy", "dunning.marker"):

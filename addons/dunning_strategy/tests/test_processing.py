@@ -142,7 +142,7 @@ class TestDunningProcessing(DunningCommon):
 
     def test_customer_without_email_on_a_letter_step_is_not_failed(self):
         self.step1.print_letter = True
-        no_email = self._create_customer("Letter Customer")
+        no_email = self._create_customer("Letter Customer", city="Lyon")  # a letter needs an address
         no_email.email = False
         invoice = self._create_invoice(no_email, self._days_ago(2))
         run = self._run()

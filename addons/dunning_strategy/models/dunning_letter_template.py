@@ -1,0 +1,331 @@
+import re
+from dataclasses import dataclass
+from datetime import date as date_type
+
+from lxml import html as lxml_html
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import safe_eval
+
+from ..tools.letter_pdf import LetterRenderError, check_letter_html, mjml_to_html
+
+_MJML_ROOT_RE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<mjml[\s>/]", re.IGNORECASE | re.DOTALL)
+
+DEFAULT_HTML_BODY = """<div>
+    <p style="text-align: right;"><t t-out="company.city or ''"/>, <t t-out="format_date(date)"/></p>
+    <p><strong>Subject: <t t-out="step.name"/></strong></p>
+    <p>Dear <t t-out="contact.name"/>,</p>
+    <p>Unless we are mistaken, the following invoices of <t t-out="customer.name"/> are still unpaid:</p>
+    <table style="width: 100%; border-collapse: collapse;">
+        <tr>
+            <th style="text-align: left;">Invoice</th>
+            <th style="text-align: left;">Date</th>
+            <th style="text-align: left;">Due date</th>
+            <th style="text-align: right;">Total</th>
+            <th style="text-align: right;">Amount due</th>
+            <th style="text-align: right;">Days late</th>
+        </tr>
+        <tr t-foreach="invoices" t-as="invoice">
+            <td t-out="invoice.number"/>
+            <td t-out="format_date(invoice.date)"/>
+            <td t-out="format_date(invoice.date_due)"/>
+            <td style="text-align: right;" t-out="format_amount(invoice.amount_total, invoice.currency)"/>
+            <td style="text-align: right;" t-out="format_amount(invoice.amount_residual, invoice.currency)"/>
+            <td style="text-align: right;" t-out="invoice.days_late"/>
+        </tr>
+    </table>
+    <p>Total due: <strong t-out="format_amount(total_due, currency)"/></p>
+    <p t-if="late_fees.total">Under articles L441-10 and D441-5 of the French Commercial Code, late-payment
+        interest at <t t-out="late_fees.rate"/>% a year (<t t-out="format_amount(late_fees.interest, currency)"/>)
+        and a fixed recovery indemnity of <t t-out="format_amount(late_fees.indemnity, currency)"/> are due,
+        that is <t t-out="format_amount(late_fees.total, currency)"/> on <t t-out="format_date(date)"/>.</p>
+    <p>Please settle this amount at your earliest convenience. If your payment has crossed this letter,
+        please disregard it.</p>
+    <p>Yours sincerely,</p>
+    <p t-out="company.name"/>
+</div>"""
+
+
+@dataclass(frozen=True)
+class LetterInvoice:
+    """One overdue invoice as a letter template sees it (``invoices`` in the template)."""
+
+    invoice: object
+    number: str
+    date: date_type
+    date_due: date_type
+    amount_total: float
+    amount_residual: float
+    currency: object
+    days_late: int
+    indemnity: float
+    interest: float
+
+
+@dataclass(frozen=True)
+class LetterLateFees:
+    """French late fees of the letter at the run date (``late_fees`` in the template); all
+    amounts are zero when the strategy claims none or the customer is an individual."""
+
+    rate: float
+    indemnity: float
+    interest: float
+    total: float
+
+
+class DunningLetterTemplate(models.Model):
+    """A letter sent by post: HTML or MJML with QWeb placeholders, rendered per customer in its
+    language with Odoo's mail rendering engine, then printed to PDF by WeasyPrint.
+
+    Like ``mail.template``, the rendering is trusted (``_unrestricted_rendering``) because
+    saving a template that runs code requires the group *Mail Template Editor*: other users
+    may only write text and the plain placeholders of ``mail_allowed_qweb_expressions``.
+    """
+
+    _name = "dunning.letter.template"
+    _inherit = ["mail.render.mixin"]
+    _description = "Dunning Letter Template"
+    _order = "sequence, name, id"
+    _check_company_auto = True
+    _unrestricted_rendering = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        string="Company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to share the template between companies.",
+    )
+    body_type = fields.Selection(
+        [("html", "HTML"), ("mjml", "MJML")],
+        string="Format",
+        required=True,
+        default="html",
+        help="HTML: the body is printed as written. MJML: the body is an <mjml> document, "
+        "turned into HTML by mjml-python before printing.",
+    )
+    body = fields.Text(
+        translate=True,
+        render_engine="qweb",
+        default=DEFAULT_HTML_BODY,
+        help="QWeb template of the letter body. The address of the customer, the company header "
+        "and footer are added around it. See the Placeholders tab.",
+    )
+    step_ids = fields.One2many("dunning.strategy.step", "letter_template_id", string="Steps")
+    is_template_editor = fields.Boolean(compute="_compute_is_template_editor")
+
+    @api.constrains("body", "body_type")
+    def _check_body(self):
+        """A body that cannot be compiled is refused when saved, with the reason."""
+        for template in self:
+            body = template.body or ""
+            if template.body_type == "mjml" and not _MJML_ROOT_RE.match(body):
+                raise ValidationError(
+                    self.env._(
+                        "The letter template %(template)s is not MJML: its body must start with an <mjml> element.",
+                        template=template.name,
+                    )
+                )
+            if not body.strip():
+                continue
+            try:
+                node = lxml_html.fragment_fromstring(body, create_parent="div")
+                self.env["ir.qweb"]._compile(node)
+            except Exception as error:  # QWeb raises many kinds of errors on a bad template
+                raise ValidationError(
+                    self.env._(
+                        "The letter template %(template)s cannot be compiled: %(error)s",
+                        template=template.name,
+                        error=_error_text(error),
+                    )
+                ) from error
+
+    def _compute_render_model(self):
+        self.render_model = "dunning.run.line"
+
+    def _compute_is_template_editor(self):
+        self.is_template_editor = self.env.user.has_group("mail.group_mail_template_editor")
+
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+
+    def _render_letters_html(self, lines, late_fees):
+        """Render the letter body of each run line with this template, in its customer's
+        language, MJML turned into HTML.
+
+        :param late_fees: ``{line: tools.late_fees.LateFees}`` of the lines
+        :return: ``(bodies, errors)``: ``{line: html}`` and ``{line: translated reason}`` for
+            the lines whose letter cannot be printed (template error, not MJML, empty letter).
+            Never raises for one customer's letter.
+        """
+        self.ensure_one()
+        bodies, errors = {}, {}
+        for lang, lang_lines in lines.grouped(self._letter_lang).items():
+            template = self.with_context(lang=lang)
+            try:
+                render = template._compile_body()
+            except Exception as error:  # a template can raise anything: its lines fail, the run goes on
+                for line in lang_lines:
+                    errors[line] = template._render_error_message(error)
+                continue
+            for line in lang_lines.with_context(lang=lang):
+                try:
+                    rendered = render(line, self._prepare_letter_values(line, late_fees.get(line)))
+                    body = mjml_to_html(rendered) if self.body_type == "mjml" else rendered
+                    check_letter_html(body)
+                except LetterRenderError as error:
+                    errors[line] = self._letter_error_message(error)
+                except Exception as error:  # same: only this customer's letter fails
+                    errors[line] = template._render_error_message(error)
+                else:
+                    bodies[line] = body
+        return bodies, errors
+
+    def _compile_body(self):
+        """Compile the body (QWeb, in the context's language) once and return a function
+        ``render(line, values) -> str`` rendering it on one run line.
+
+        The compiler, its sandbox and the evaluation context (``format_date``,
+        ``format_amount``...) are those of ``mail.render.mixin._render_template_qweb``, which
+        renders a trusted template (``_unrestricted_rendering``, as ``mail.template``) the same
+        way, but compiles it again for every record: on a batch of letters that doubles the cost
+        of the rendering.
+        """
+        self.ensure_one()
+        QWeb = self.env["ir.qweb"]
+        node = lxml_html.fragment_fromstring(self.body or "", create_parent="div")
+        functions, def_name = QWeb._compile(node)
+        render_template = functions[def_name]
+        eval_context = self._render_eval_context()
+
+        def render(line, values):
+            values = {**eval_context, **values, "object": line}
+            qweb = QWeb._prepare_environment(values)
+            safe_eval.check_values(values)
+            # drop the <div> wrapping the fragment, as mail.render.mixin does
+            return "".join(render_template(qweb, values))[5:-6]
+
+        return render
+
+    def _render_error_message(self, error):
+        return self.env._(
+            "The letter template %(template)s cannot be rendered: %(error)s",
+            template=self.name,
+            error=_error_text(error),
+        )
+
+    @api.model
+    def _letter_lang(self, line):
+        """Language of a customer's letter: its recipient's, else the customer's, else the user's."""
+        for lang in (line.recipient_id.lang, line.partner_id.lang, self.env.lang):
+            if lang and self.env["res.lang"]._lang_get(lang):
+                return lang
+        return "en_US"
+
+    @api.model
+    def _prepare_letter_values(self, line, fees):
+        """Variables a letter template sees besides ``object`` (the run line): see the
+        Placeholders tab of the form and readme/CONFIGURE.md."""
+        company = line.company_id
+        currency = line.currency_id
+        fee_lines = {fee.invoice["move"]: fee for fee in fees.lines} if fees else {}
+        invoices = []
+        for move in line.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+            fee = fee_lines.get(move)
+            days_late = max((line.date - move.invoice_date_due).days, 0) if move.invoice_date_due else 0
+            invoices.append(
+                LetterInvoice(
+                    invoice=move,
+                    number=move.name,
+                    date=move.invoice_date,
+                    date_due=move.invoice_date_due,
+                    amount_total=move.amount_total,
+                    amount_residual=move.amount_residual,
+                    currency=move.currency_id,
+                    days_late=days_late,
+                    indemnity=float(fee.indemnity) if fee else 0.0,
+                    interest=float(fee.interest) if fee else 0.0,
+                )
+            )
+        late_fees = LetterLateFees(
+            rate=line.strategy_id.late_interest_rate if fees else 0.0,
+            indemnity=float(fees.indemnity_total) if fees else 0.0,
+            interest=float(fees.interest_total) if fees else 0.0,
+            total=float(fees.total) if fees else 0.0,
+        )
+        return {
+            "customer": line.partner_id,
+            "contact": line.recipient_id or line.partner_id,
+            "invoices": invoices,
+            "total_due": line.amount_residual,
+            "late_fees": late_fees,
+            "total_with_fees": currency.round(line.amount_residual + late_fees.total),
+            "currency": currency,
+            "company": company,
+            "date": line.date,
+            "step": line.step_id,
+        }
+
+    @api.model
+    def _letter_error_message(self, error):
+        """Translated reason of a ``LetterRenderError``, shown on the failed run line."""
+        template = self.name or ""
+        detail = error.detail or str(error)
+        if error.code == LetterRenderError.NOT_MJML:
+            return self.env._(
+                "The letter template %(template)s is not MJML: it must start with an <mjml> element.",
+                template=template,
+            )
+        if error.code == LetterRenderError.MJML_SYNTAX:
+            return self.env._(
+                "The MJML of the letter template %(template)s cannot be read: %(detail)s",
+                template=template,
+                detail=detail,
+            )
+        if error.code == LetterRenderError.EMPTY_LETTER:
+            return self.env._("The letter template %(template)s produced an empty letter.", template=template)
+        if error.code == LetterRenderError.BAD_HTML:
+            return self.env._(
+                "The letter of the template %(template)s is not readable HTML: %(detail)s",
+                template=template,
+                detail=detail,
+            )
+        return self.env._("The letter cannot be printed: %(detail)s", detail=detail)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_check_template(self):
+        """Render the template on the most recent run line of its company, to try it."""
+        self.ensure_one()
+        line = self.env["dunning.run.line"].search(
+            [("company_id", "in", (self.company_id or self.env.company).ids)], order="id desc", limit=1
+        )
+        if not line:
+            raise UserError(self.env._("There is no reminder yet to try the template on."))
+        fees = self.env["dunning.document"]._compute_late_fees(line)
+        _bodies, errors = self._render_letters_html(line, {line: fees})
+        if errors:
+            raise UserError(errors[line])
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The template renders on %(customer)s.", customer=line.partner_id.display_name),
+            },
+        }
+
+
+def _error_text(error):
+    """The innermost cause of a rendering error, as one readable line."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    text = str(error).strip().splitlines()
+    return f"{error.__class__.__name__}: {text[0] if text else ''}".rstrip(": ")

@@ -1,0 +1,71 @@
+from odoo import api, fields, models
+
+
+class ReportDunningStatement(models.AbstractModel):
+    """Statement of account of a customer: its open receivable items, their residuals and the
+    total due. Printed as HTML from the customer (Print menu) and attached to reminders as a
+    PDF laid out by WeasyPrint (see ``dunning.document``)."""
+
+    _name = "report.dunning_strategy.report_dunning_statement"
+    _description = "Dunning Statement of Account"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids)
+        date = fields.Date.to_date((data or {}).get("date")) or fields.Date.context_today(self)
+        company = self.env.company
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "statements": {
+                partner.id: self._statement_values(partner.commercial_partner_id, company, date) for partner in partners
+            },
+        }
+
+    @api.model
+    def _statement_values(self, partner, company, date):
+        """Values of the template ``report_dunning_statement_document``: the open receivable
+        items of ``partner`` (a commercial partner) in ``company`` at ``date``, oldest due first,
+        with their residual in the company currency, days late and totals."""
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                ],
+                order="date_maturity, date, id",
+            )
+        )
+        currency = company.currency_id
+        rows = []
+        for item in items:
+            due = item.date_maturity or item.date
+            rows.append(
+                {
+                    "number": item.move_id.name,
+                    "reference": item.move_id.ref or "",
+                    "date": item.move_id.invoice_date or item.date,
+                    "date_due": due,
+                    "amount": item.balance,
+                    "residual": item.amount_residual,
+                    "days_late": max((date - due).days, 0) if item.amount_residual > 0 else 0,
+                }
+            )
+        total = currency.round(sum(row["residual"] for row in rows))
+        overdue = currency.round(sum(row["residual"] for row in rows if row["days_late"] > 0))
+        return {
+            "partner": partner,
+            "company": company,
+            "date": date,
+            "currency": currency,
+            "rows": rows,
+            "total": total,
+            "overdue_total": overdue,
+        }
