@@ -64,7 +64,8 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def _dunning_cron(self):
         # sudo: scheduled actions are only readable by administrators, like these settings
-        return self.env.ref("dunning_strategy.ir_cron_dunning_run", raise_if_not_found=False).sudo()
+        cron = self.env.ref("dunning_strategy.ir_cron_dunning_run", raise_if_not_found=False)
+        return cron.sudo() if cron else self.env["ir.cron"]
 
     @api.model
     def _dunning_tz(self):

@@ -237,12 +237,16 @@ class DunningLaunch(models.TransientModel):
             else:
                 notes.append(self.env._("The step %(step)s sends no email.", step=step.name))
             if step.print_letter:
-                letter = engine._preview_letter(line)
+                letter = None
+                try:
+                    letter = engine._preview_letter(line)
+                    if not letter:
+                        notes.append(self.env._("The letter of this step cannot be previewed here."))
+                except UserError as error:
+                    notes.append(self.env._("The letter cannot be previewed: %(reason)s", reason=error.args[0]))
                 if letter:
                     pdf, file_name = letter
                     values.update(preview_letter=base64.b64encode(pdf), preview_letter_name=file_name)
-                else:
-                    notes.append(self.env._("The letter of this step cannot be previewed here."))
         values["preview_note"] = " ".join(notes) or False
         return values
 
