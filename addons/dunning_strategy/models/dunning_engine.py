@@ -495,9 +495,17 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _error_message(self, error):
-        if isinstance(error, UserError):
-            return error.args[0]
-        return str(error) or error.__class__.__name__
+        """The reason stored on a failed line: what went wrong, never a traceback.
+
+        Odoo's template rendering errors embed the traceback of the template's code after
+        the message; the reason keeps the message and the last line (the error itself).
+        """
+        message = error.args[0] if isinstance(error, UserError) and error.args else str(error)
+        if "Traceback (most recent call last)" in message:
+            head, _sep, trace = message.partition("Traceback (most recent call last)")
+            last = [line.strip() for line in trace.strip().splitlines() if line.strip()][-1:]
+            message = "\n".join(part for part in (head.strip(), *last) if part)
+        return message or error.__class__.__name__
 
     @api.model
     def _refresh_lines(self, lines):
