@@ -500,6 +500,51 @@ def cmd_test(args):
     sys.exit(0 if ok else 1)
 
 
+def merge_po(pot_path, po_path):
+    """Bring ``po_path`` in line with ``pot_path``: new terms get an empty translation, terms no
+    longer in the template are dropped, translations and references are kept. Return the
+    untranslated msgids."""
+    import polib
+
+    pot = polib.pofile(str(pot_path))
+    old = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
+    translations = {entry.msgid: entry.msgstr for entry in old if entry.msgstr}
+    po = polib.pofile(str(pot_path))
+    po.metadata = dict(pot.metadata, Language="fr", **{"Plural-Forms": "nplurals=2; plural=n > 1;"})
+    for entry in po:
+        entry.msgstr = translations.get(entry.msgid, "")
+    po.save(str(po_path))
+    return [entry.msgid for entry in po if not entry.msgstr]
+
+
+def cmd_i18n(args):
+    """Export each addon's .pot with Odoo's exporter from ``--db`` and merge it into fr.po."""
+    env = Env()
+    conf = env.conf(name="i18n")
+    addons = args.addons.split(",") if args.addons else OUR_ADDONS
+    for addon in addons:
+        pot = ADDONS_DIR / addon / "i18n" / f"{addon}.pot"
+        pot.parent.mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                *env.odoo_cmd,
+                "-c",
+                str(conf),
+                "-d",
+                args.db,
+                f"--i18n-export={pot}",
+                f"--modules={addon}",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+        )
+        missing = merge_po(pot, pot.parent / "fr.po")
+        log(f"{addon}: {len(missing)} term(s) without French translation")
+        for msgid in missing:
+            print(f"  - {msgid[:100]!r}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -516,6 +561,10 @@ def main():
     test.set_defaults(func=cmd_test)
     sub.add_parser("lint", help="ruff and pylint-odoo").set_defaults(func=cmd_lint)
     sub.add_parser("pg-env", help="print the PostgreSQL parameters").set_defaults(func=cmd_pg_env)
+    i18n = sub.add_parser("i18n", help="export the .pot files and merge them into fr.po")
+    i18n.add_argument("--db", required=True, help="a database where the addons are installed")
+    i18n.add_argument("--addons", help="comma-separated addons (default: all)")
+    i18n.set_defaults(func=cmd_i18n)
     odoo = sub.add_parser("odoo", help="run Odoo with the project configuration")
     odoo.add_argument("odoo_args", nargs=argparse.REMAINDER)
     odoo.set_defaults(func=cmd_odoo)
