@@ -13,6 +13,7 @@ with their reason and sends the others.
 """
 
 import io
+import re
 
 from markupsafe import Markup
 
@@ -304,7 +305,8 @@ class DunningDocument(models.AbstractModel):
         header = Markup("<strong>%s</strong>") % company.name
         for text in address:
             header += Markup("<br/>%s") % text
-        contact = [value for value in (company.phone, company.email, company.website) if value]
+        website = re.sub(r"^https?://", "", company.website or "").rstrip("/")
+        contact = [value for value in (company.phone, company.email, website) if value]
         if contact:
             header += Markup("<br/>%s") % " - ".join(contact)
         legal = []

@@ -103,3 +103,20 @@ class TestDunningAttachments(DunningLettersCommon):
         files = self._email_attachments(self._run().line_ids)
         self.assertIn(invoice.invoice_pdf_report_id, files, "the PDF the customer received is attached as is")
         self.assertEqual(len(files), 2)
+
+    def test_statement_of_account_prints_from_the_customer(self):
+        customer = self._create_company_customer("Printed Statement")
+        invoices = self._create_invoices(
+            [self._invoice_vals(customer, self._days_ago(20), 400.0), self._invoice_vals(customer, self._days_ago(-5))]
+        )
+        self._pay(invoices[0], amount=150.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "dunning_strategy.action_report_dunning_statement", customer.ids, data={"date": str(self.run_date)}
+            )[0]
+            .decode()
+        )
+        for invoice in invoices:
+            self.assertIn(invoice.name, html)
+        self.assertIn("1,250.00", html, "total due: 250.00 left on the first invoice and 1,000.00")

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_amount, mute_logger
 
@@ -224,3 +224,13 @@ class TestDunningLetters(DunningLettersCommon):
         self.assertIn(invoice.name, self._pdf_text(pdf))
         self.assertTrue(file_name.endswith(".pdf"))
         self.assertFalse(line.letter_attachment_id, "a preview stores nothing")
+
+    def test_template_can_be_tried_on_the_last_reminder(self):
+        customer = self._create_company_customer("Try Customer")
+        self._create_invoice(customer, self._days_ago(2))
+        self._run()
+        action = self.letter_template.action_check_template()
+        self.assertEqual(action["params"]["type"], "success")
+        broken = self.letter_template.copy({"name": "Broken", "body": "<p t-out='customer.ref.upper()'/>"})
+        with self.assertRaisesRegex(UserError, "AttributeError"):
+            broken.action_check_template()
