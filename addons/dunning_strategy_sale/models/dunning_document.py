@@ -11,14 +11,16 @@ documents (statements, invoice PDFs, late fees, invoice letter templates) and ge
   layout and envelope address (``tools.letter_pdf``);
 - the quotations are printed from Odoo's quotation report by the engine's WeasyPrint report
   helper (``ir.actions.report._dunning_render_pdfs``), all in one document;
-- each line's ``letter_attachment_id`` is its letter followed by its quotation; the engine
-  merges the letters of a run into its ``letters_attachment_id`` when the run ends.
+- each line's ``letter_attachment_id`` is its letter followed by its quotation; the batch's
+  letters are stored as a part of the run's letters PDF, which the engine joins into the run's
+  ``letters_attachment_id`` when the run ends.
 
 A line whose letter cannot be built fails with the reason (``DunningLinesError``) before any
 email of the batch goes out, as for invoice letters.
 """
 
 from odoo import api, models
+from odoo.addons.dunning_strategy.models.dunning_document import PRINT_BATCH_DESCRIPTION
 from odoo.addons.dunning_strategy.models.dunning_engine import DunningLinesError
 from odoo.addons.dunning_strategy.tools.letter_pdf import (
     Letter,
@@ -73,22 +75,35 @@ class DunningDocument(models.AbstractModel):
                 raise DunningLinesError({company_lines[error.letter_index]: message}) from error
             letter_pdfs.update(zip(company_lines, result.letters, strict=True))
         quotation_pdfs = self._render_quotation_pdfs(lines.sale_order_id)
+        line_pdfs = {line: merge_pdfs([letter_pdfs[line], quotation_pdfs[line.sale_order_id.id]]) for line in lines}
         attachments = (
             self.env["ir.attachment"]
             .sudo()
             .create(
-                [
-                    self._attachment_vals(
-                        line,
-                        self._quotation_letter_file_name(line),
-                        merge_pdfs([letter_pdfs[line], quotation_pdfs[line.sale_order_id.id]]),
-                    )
-                    for line in lines
-                ]
+                [self._attachment_vals(line, self._quotation_letter_file_name(line), line_pdfs[line]) for line in lines]
             )
         )
         for line, attachment in zip(lines, attachments, strict=True):
             line.letter_attachment_id = attachment
+        self._store_quotation_print_batch(lines, line_pdfs)
+
+    @api.model
+    def _store_quotation_print_batch(self, lines, line_pdfs):
+        """Store this batch's part of each run's letters PDF, in line order, as the engine does
+        for invoice letters (``_store_print_batch``): ``_merge_run_letters`` joins the parts of a
+        run into its ``letters_attachment_id`` when the run ends."""
+        for run, batch_lines in lines.grouped("run_id").items():
+            run_lines = batch_lines.sorted("id")
+            self.env["ir.attachment"].sudo().create(
+                {
+                    "name": f"letters-{run_lines[0].id:010d}.pdf",
+                    "description": PRINT_BATCH_DESCRIPTION,
+                    "raw": merge_pdfs([line_pdfs[line] for line in run_lines]),
+                    "mimetype": "application/pdf",
+                    "res_model": "dunning.run",
+                    "res_id": run.id,
+                }
+            )
 
     @api.model
     def _render_quotation_letter_bodies(self, lines):
