@@ -22,6 +22,9 @@
         "wizard/dunning_quotation_mass_views.xml",
         "views/dunning_strategy_sale_menus.xml",
     ],
+    "demo": [
+        "demo/dunning_strategy_sale_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "dunning_strategy_sale/static/tests/tours/**/*",

@@ -1,6 +1,7 @@
 from . import (
     test_automatic,
     test_history,
+    test_i18n,
     test_manual_followup,
     test_mass_followup,
     test_placeholders,
