@@ -1,3 +1,5 @@
+import base64
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -173,13 +175,34 @@ class TestDunningLaunchWizard(DunningCommon):
         self.assertEqual([(move.dunning_step_id, move.dunning_date) for move in invoices], steps_before)
         self.assertEqual(len(wizard.line_ids), 4, "the list is kept for the launch")
 
-    def test_preview_of_a_letter_step_without_letter_renderer(self):
-        self.step1.print_letter = True
+    def test_preview_shows_the_letter_without_storing_it(self):
+        self.step1.write(
+            {
+                "print_letter": True,
+                "letter_template_id": self.env.ref("dunning_strategy.dunning_letter_template_default").id,
+            }
+        )
+        self.courtesy.write({"street": "4 place du Marché", "zip": "38000", "city": "Grenoble"})
+        attachments_before = self.env["ir.attachment"].search_count([])
         wizard = self._wizard(step_id=self.step1.id)
         wizard.action_preview()
-        self.assertTrue(wizard.preview_body, "the email is shown")
-        # either the letter renderer of the letters feature shows the letter, or a note says why not
-        self.assertTrue(wizard.preview_letter or "letter" in wizard.preview_note)
+        self.assertEqual(wizard.preview_partner_id, self.courtesy)
+        self.assertTrue(wizard.preview_body, "the email is shown too")
+        self.assertTrue(base64.b64decode(wizard.preview_letter).startswith(b"%PDF"))
+        self.assertTrue(wizard.preview_letter_name.endswith(".pdf"))
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments_before)
+        self.assertFalse(self.env["dunning.run"].search([("strategy_id", "=", self.strategy.id)]))
+
+    def test_preview_of_a_letter_that_cannot_be_built_still_shows_the_email(self):
+        template = self.env.ref("dunning_strategy.dunning_letter_template_default").copy(
+            {"name": "Needs a reference", "body": "<p>Reference: <t t-out='customer.ref.upper()'/></p>"}
+        )
+        self.step1.write({"print_letter": True, "letter_template_id": template.id})
+        wizard = self._wizard(step_id=self.step1.id)
+        wizard.action_preview()
+        self.assertTrue(wizard.preview_body, "the email is still shown")
+        self.assertFalse(wizard.preview_letter)
+        self.assertIn("Needs a reference", wizard.preview_note)
 
     def test_launch_without_customer_is_refused(self):
         wizard = self._wizard()
