@@ -407,7 +407,12 @@ class DunningDocument(models.AbstractModel):
         if to_print:
             report = self.env["ir.actions.report"].sudo()
             for lang, moves in to_print.grouped(lambda move: move.partner_id.lang or self.env.lang).items():
-                printed.update(report.with_context(lang=lang)._dunning_render_pdfs(INVOICE_REPORT, moves.ids))
+                try:
+                    printed.update(report.with_context(lang=lang)._dunning_render_pdfs(INVOICE_REPORT, moves.ids))
+                except LetterRenderError as error:
+                    raise UserError(
+                        self.env._("The invoice PDFs cannot be printed: %(detail)s", detail=error.detail or str(error))
+                    ) from error
         Attachment = self.env["ir.attachment"].sudo()
         vals_list, keys = [], []
         for line, moves in wanted.items():
