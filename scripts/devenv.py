@@ -451,6 +451,51 @@ def run_module_tests(env, addons, dbname, test_tags=None):
     return ok, run - failed, failed
 
 
+def check_translations(env, dbname, addons):
+    """Every term Odoo exports for our addons must be in the addon's .pot and translated in its
+    fr.po (a term added to the code but not to the files is a translation problem)."""
+    import polib
+
+    pot = RUN_DIR / f"{dbname}.pot"
+    conf = env.conf(name=f"{dbname}-i18n")
+    subprocess.run(
+        [
+            *env.odoo_cmd,
+            "-c",
+            str(conf),
+            "-d",
+            dbname,
+            f"--i18n-export={pot}",
+            f"--modules={','.join(addons)}",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+    )
+    french = {
+        addon: polib.pofile(str(ADDONS_DIR / addon / "i18n" / "fr.po"))
+        for addon in addons
+        if (ADDONS_DIR / addon / "i18n" / "fr.po").exists()
+    }
+    translated = {addon: {e.msgid for e in po if e.msgstr and not e.obsolete} for addon, po in french.items()}
+    problems = []
+    for entry in polib.pofile(str(pot)):
+        modules = {
+            m.strip()
+            for c in entry.comment.splitlines()
+            if c.startswith("module:")
+            for m in c.split(":", 1)[1].split(",")
+        }
+        for module in modules & set(addons):
+            if entry.msgid not in translated.get(module, ()):
+                problems.append(f"{module}: no French for {entry.msgid[:90]!r}")
+    for line in problems[:40]:
+        print(line)
+    if problems:
+        log(f"{len(problems)} term(s) untranslated: run `scripts/devenv.py i18n --db {dbname}` and complete fr.po")
+    return not problems
+
+
 def run_external_tests(template_db):
     """Run tests/ with pytest against servers copied from ``template_db``; return (ok, passed, failed)."""
     tests_dir = ROOT / "tests"
@@ -489,6 +534,8 @@ def cmd_test(args):
     env = Env()
     addons = args.addons.split(",") if args.addons else OUR_ADDONS
     ok, passed, failed = run_module_tests(env, addons, args.db, args.test_tags)
+    if ok and not check_translations(env, args.db, [a for a in addons if a in OUR_ADDONS]):
+        ok, failed = False, failed + 1
     if ok and args.external:
         ext_ok, ext_passed, ext_failed = run_external_tests(args.db)
         ok &= ext_ok
