@@ -25,7 +25,7 @@ class DunningRunLine(models.Model):
     )
     sale_currency_id = fields.Many2one(related="sale_order_id.currency_id", string="Quotation Currency")
     sale_validity_date = fields.Date(related="sale_order_id.validity_date", string="Expiration")
-    run_user_id = fields.Many2one(related="run_id.user_id", store=True, string="Followed Up By")
+    run_user_id = fields.Many2one(related="run_id.user_id", store=True, precompute=True, string="Followed Up By")
     followup_by_email = fields.Boolean(
         string="By Email", readonly=True, help="The follow-up is (or was) sent by email to the recipient."
     )
