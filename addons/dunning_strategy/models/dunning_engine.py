@@ -93,15 +93,7 @@ class DunningEngine(models.AbstractModel):
         step_filter = SQL("AND step.id = %s", step.id) if step else SQL()
         query = SQL(
             """
-            WITH steps AS (
-                SELECT step.id, step.level,
-                       COALESCE(step.days, 0) AS days,
-                       COALESCE(step.min_interval_days, 0) AS min_interval_days,
-                       COALESCE(step.repeat_days, 0) AS repeat_days,
-                       step.level = MAX(step.level) OVER () AS is_last
-                  FROM dunning_strategy_step step
-                 WHERE step.strategy_id = %(strategy_id)s
-            ),
+            WITH steps AS (%(steps)s),
             open_invoices AS (
                 SELECT move.id, move.commercial_partner_id, move.invoice_date_due, move.dunning_date,
                        move.amount_residual_signed, COALESCE(current_step.level, 0) AS current_level
@@ -167,6 +159,7 @@ class DunningEngine(models.AbstractModel):
           ORDER BY partner_id, move_id
             """,
             strategy_id=strategy.id,
+            steps=self._steps_sql(strategy),
             company_id=company.id,
             open_states=DUNNING_OPEN_PAYMENT_STATES,
             partner_strategy=partner_strategy,
@@ -175,6 +168,23 @@ class DunningEngine(models.AbstractModel):
             min_amount=strategy.min_amount or 0.0,
         )
         return self.env.execute_query_dict(query)
+
+    @api.model
+    def _steps_sql(self, strategy):
+        """The steps of ``strategy`` as rows for the selection queries (invoices, quotations):
+        ``id``, ``level``, ``days``, ``min_interval_days``, ``repeat_days``, ``is_last``."""
+        return SQL(
+            """
+            SELECT step.id, step.level,
+                   COALESCE(step.days, 0) AS days,
+                   COALESCE(step.min_interval_days, 0) AS min_interval_days,
+                   COALESCE(step.repeat_days, 0) AS repeat_days,
+                   step.level = MAX(step.level) OVER () AS is_last
+              FROM dunning_strategy_step step
+             WHERE step.strategy_id = %s
+            """,
+            strategy.id,
+        )
 
     # ------------------------------------------------------------------
     # 2. Group

@@ -72,15 +72,7 @@ class DunningEngine(models.AbstractModel):
         step_filter = SQL("AND step.id = %s", step.id) if step else SQL()
         query = SQL(
             """
-            WITH steps AS (
-                SELECT step.id, step.level,
-                       COALESCE(step.days, 0) AS days,
-                       COALESCE(step.min_interval_days, 0) AS min_interval_days,
-                       COALESCE(step.repeat_days, 0) AS repeat_days,
-                       step.level = MAX(step.level) OVER () AS is_last
-                  FROM dunning_strategy_step step
-                 WHERE step.strategy_id = %(strategy_id)s
-            ),
+            WITH steps AS (%(steps)s),
             open_quotations AS (
                 SELECT quotation.id, partner.commercial_partner_id,
                        COALESCE(quotation.validity_date, quotation.date_order::date) AS reference_date,
@@ -135,6 +127,7 @@ class DunningEngine(models.AbstractModel):
           ORDER BY quotation.id
             """,
             strategy_id=strategy.id,
+            steps=self._steps_sql(strategy),
             company_id=company.id,
             date=date,
             step_filter=step_filter,
