@@ -127,7 +127,8 @@ def _pg_bin():
 
 def _as_cluster_owner(cmd):
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
+        # from / : the postgres user may not be allowed into the current directory
+        return ["runuser", "-u", "postgres", "--", "sh", "-c", 'cd / && exec "$@"', "sh", *cmd]
     return cmd
 
 
