@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Screenshots of the demo server for the README (headless Chromium over the DevTools protocol).
+
+    make demo &                       # serves dunning_demo on :8069
+    python3 scripts/screenshots.py    # writes docs/*.png
+
+Logs in as admin/admin, opens each page below and saves a PNG of the browser window.
+"""
+
+import base64
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import websocket
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "http://localhost:8069"
+PAGES = {
+    "dunning_runs": "/odoo/action-dunning_strategy.action_dunning_run",
+    "dunning_strategy": "/odoo/action-dunning_strategy.action_dunning_strategy",
+    "quotation_followups": "/odoo/action-dunning_strategy_sale.action_dunning_quotation_mass",
+    "exchanges": "/odoo/action-exchange_tracking.action_exchange_log",
+    "customer_dunning": "/odoo/action-dunning_strategy.action_dunning_partner",
+}
+
+
+class Browser:
+    def __init__(self):
+        chrome = shutil.which("chromium") or shutil.which("google-chrome")
+        self.profile = tempfile.mkdtemp()
+        self.proc = subprocess.Popen(
+            [
+                chrome,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-port=9333",
+                "--window-size=1400,900",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:9333/json", timeout=2) as resp:
+                    targets = [t for t in json.load(resp) if t["type"] == "page"]
+                if targets:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], suppress_origin=True)
+        self.counter = 0
+
+    def send(self, method, **params):
+        self.counter += 1
+        self.ws.send(json.dumps({"id": self.counter, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.counter:
+                return message.get("result", {})
+
+    def goto(self, url, wait=4):
+        self.send("Page.navigate", url=url)
+        time.sleep(wait)
+
+    def js(self, expression):
+        return self.send("Runtime.evaluate", expression=expression, awaitPromise=True)
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        self.ws.close()
+        self.proc.terminate()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    out = ROOT / "docs"
+    out.mkdir(exist_ok=True)
+    browser = Browser()
+    try:
+        browser.goto(f"{BASE}/web/login")
+        browser.js(
+            "document.querySelector('#login').value='admin';"
+            "document.querySelector('#password').value='admin';"
+            "document.querySelector('form.oe_login_form').submit();"
+        )
+        time.sleep(4)
+        for name, url in PAGES.items():
+            browser.goto(BASE + url, wait=5)
+            browser.screenshot(out / f"{name}.png")
+            print(f"docs/{name}.png")
+    finally:
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
