@@ -513,7 +513,8 @@ class DunningEngine(models.AbstractModel):
         message = error.args[0] if isinstance(error, UserError) and error.args else str(error)
         if "Traceback (most recent call last)" in message:
             head, _sep, trace = message.partition("Traceback (most recent call last)")
-            last = [line.strip() for line in trace.strip().splitlines() if line.strip()][-1:]
+            # the message's format closes with ")" after the traceback: the error is the line before
+            last = [line.strip() for line in trace.splitlines() if line.strip() not in ("", ")")][-1:]
             message = "\n".join(part for part in (head.strip(), *last) if part)
         return message or error.__class__.__name__
 

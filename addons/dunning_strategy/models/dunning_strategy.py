@@ -122,11 +122,15 @@ class DunningStrategy(models.Model):
         help="Product of the lines of the late-fee invoices (its income account and taxes apply).",
     )
 
-    _sql_constraints = [
-        ("min_amount_positive", "CHECK(min_amount >= 0)", "The minimum amount cannot be negative."),
-        ("late_interest_rate_positive", "CHECK(late_interest_rate >= 0)", "The late interest rate cannot be negative."),
-        ("late_fee_indemnity_positive", "CHECK(late_fee_indemnity >= 0)", "The recovery indemnity cannot be negative."),
-    ]
+    # Amount checks are Python constraints rather than SQL ones: a failed SQL constraint reaches
+    # RPC clients in English whatever their language, a ValidationError is translated.
+    @api.constrains("late_interest_rate", "late_fee_indemnity")
+    def _check_late_fees(self):
+        for strategy in self:
+            if strategy.late_interest_rate < 0:
+                raise ValidationError(self.env._("The late interest rate cannot be negative."))
+            if strategy.late_fee_indemnity < 0:
+                raise ValidationError(self.env._("The recovery indemnity cannot be negative."))
 
     @api.constrains("step_ids", "min_amount")
     def _check_steps(self):

@@ -99,11 +99,7 @@ class DunningStrategyStep(models.Model):
         help="Create the late fees of the strategy as a draft customer invoice (companies only, once per invoice).",
     )
 
-    _sql_constraints = [
-        ("repeat_days_positive", "CHECK(repeat_days >= 0)", "The repeat interval cannot be negative."),
-        ("min_interval_days_positive", "CHECK(min_interval_days >= 0)", "The minimum interval cannot be negative."),
-    ]
-
+    # Python constraints only: a failed SQL constraint reaches RPC clients untranslated.
     @api.constrains("repeat_days", "min_interval_days")
     def _check_intervals(self):
         for step in self:
