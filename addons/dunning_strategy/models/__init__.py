@@ -9,6 +9,7 @@ from . import (
     dunning_strategy,
     dunning_strategy_step,
     ir_actions_report,
+    mail_render_mixin,
     res_company,
     res_config_settings,
     res_partner,

@@ -6,7 +6,6 @@ from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import safe_eval
 
 from ..tools.letter_pdf import LetterRenderError, check_letter_html, mjml_to_html
 
@@ -188,29 +187,12 @@ class DunningLetterTemplate(models.Model):
 
     def _compile_body(self):
         """Compile the body (QWeb, in the context's language) once and return a function
-        ``render(line, values) -> str`` rendering it on one run line.
-
-        The compiler, its sandbox and the evaluation context (``format_date``,
-        ``format_amount``...) are those of ``mail.render.mixin._render_template_qweb``, which
-        renders a trusted template (``_unrestricted_rendering``, as ``mail.template``) the same
-        way, but compiles it again for every record: on a batch of letters that doubles the cost
-        of the rendering.
-        """
+        ``render(line, values) -> str`` rendering it on one run line, with the compiler,
+        sandbox and evaluation context of ``mail.render.mixin`` (see
+        ``_compile_qweb_renderer``)."""
         self.ensure_one()
-        QWeb = self.env["ir.qweb"]
-        node = lxml_html.fragment_fromstring(self.body or "", create_parent="div")
-        functions, def_name = QWeb._compile(node)
-        render_template = functions[def_name]
-        eval_context = self._render_eval_context()
-
-        def render(line, values):
-            values = {**eval_context, **values, "object": line}
-            qweb = QWeb._prepare_environment(values)
-            safe_eval.check_values(values)
-            # drop the <div> wrapping the fragment, as mail.render.mixin does
-            return "".join(render_template(qweb, values))[5:-6]
-
-        return render
+        render = self._compile_qweb_renderer(self.body)
+        return lambda line, values: str(render(line, values))
 
     def _render_error_message(self, error):
         return self.env._(
