@@ -29,7 +29,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL, clean_context, email_normalize
 
 from .account_move import DUNNING_OPEN_PAYMENT_STATES
 
@@ -40,6 +40,17 @@ DEFAULT_CRON_TIME_BUDGET = 600  # seconds of processing per cron call before han
 MAX_CONCURRENCY_RETRIES = 5
 # errors raised when another worker touched the same rows: the batch is retried, never failed
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+
+
+def _column_value(field, value):
+    """``value`` of ``field`` as a SQL value (ids for records, NULL for False)."""
+    if field.type == "boolean":
+        return bool(value)
+    if value is False or value is None:
+        return None
+    if isinstance(value, models.BaseModel):
+        return value.id
+    return value
 
 
 class DunningLinesError(Exception):
@@ -306,7 +317,7 @@ class DunningEngine(models.AbstractModel):
         else:
             self._check_run_request(strategy, date, step)
         run = self.env["dunning.run"].create(self._prepare_run_vals(strategy, date, mode, step))
-        self.env["dunning.run.line"].create([self._prepare_run_line_vals(run, candidate) for candidate in candidates])
+        self._create_run_lines(run, [self._prepare_run_line_vals(run, candidate) for candidate in candidates])
         return run
 
     @api.model
@@ -330,6 +341,116 @@ class DunningEngine(models.AbstractModel):
             "amount_residual": candidate["amount_residual"],
             "manual": candidate.get("manual", False),
         }
+
+    @api.model
+    def _create_run_lines(self, run, vals_list):
+        """Insert the lines of the new ``run`` (values of ``_prepare_run_line_vals``) in a
+        constant number of queries: ids from the sequence, one INSERT of every line, one per
+        many2many table.
+
+        Why SQL: the ORM inserts 100 rows per query and computes the related fields of each
+        line one by one: 11 s for a run of 20,000 customers. The rows get what ``create``
+        would give them: defaults, the run's stored related fields (company, date...), the
+        audit columns. A model extended with other stored computed fields goes through the ORM.
+
+        :return: the new lines
+        """
+        Line = self.env["dunning.run.line"]
+        Line.check_access("create")
+        if not vals_list:
+            return Line
+        names = {name for vals in vals_list for name in vals}
+        columns, relations = self._run_line_insert_plan(run, names)
+        if columns is None:
+            return Line.create(vals_list)
+        self.env.flush_all()
+        ids = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"{Line._table}_id_seq", len(vals_list))
+            )
+        ]
+        arrays = [
+            SQL(
+                "%s::%s[]",
+                [_column_value(Line._fields[name], vals.get(name, default)) for vals in vals_list],
+                SQL(Line._fields[name].column_type[1]),
+            )
+            for name, default in columns.items()
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (id, %(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT row.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(ids)s::int4[], %(arrays)s) AS row
+                """,
+                table=SQL.identifier(Line._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                ids=ids,
+                arrays=SQL(", ").join(arrays),
+            )
+        )
+        for name in relations:
+            field = Line._fields[name]
+            pairs = {
+                (line_id, target_id)
+                for line_id, vals in zip(ids, vals_list, strict=True)
+                for command in vals.get(name) or ()
+                for target_id in self._command_ids(command)
+            }
+            if pairs:
+                line_ids, target_ids = zip(*sorted(pairs), strict=True)
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int4[], %s::int4[])",
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        list(line_ids),
+                        list(target_ids),
+                    )
+                )
+        # the new rows change one2many/many2many caches only (run.line_ids, partners' reminders...)
+        self.env.invalidate_all()
+        return Line.browse(ids)
+
+    @api.model
+    def _run_line_insert_plan(self, run, names):
+        """Columns of the SQL insert of ``_create_run_lines``: ``({column: value for rows
+        that do not give it}, [many2many field names])``, or ``(None, None)`` when a stored
+        computed field other than the run's related ones needs the ORM."""
+        Line = self.env["dunning.run.line"]
+        magic = {"id", "create_uid", "create_date", "write_uid", "write_date"}
+        stored = {name: field for name, field in Line._fields.items() if field.store and name not in magic}
+        if any(name not in stored for name in names):
+            return None, None
+        relations = [name for name in names if stored[name].type == "many2many"]
+        defaults = Line.default_get([name for name in stored if name not in names])
+        columns = {}
+        for name, field in stored.items():
+            if field.type in ("one2many", "many2many"):
+                continue
+            if field.related and field.related.startswith("run_id."):
+                value = run.sudo().mapped(field.related.removeprefix("run_id."))
+                value = value.id if isinstance(value, models.BaseModel) else (value[0] if value else None)
+                columns[name] = value
+            elif field.compute and name not in names:
+                return None, None
+            elif name in names or name in defaults:
+                columns[name] = defaults.get(name)
+        return columns, relations
+
+    @api.model
+    def _command_ids(self, command):
+        """Ids linked by one x2many command of ``_prepare_run_line_vals`` (SET or LINK)."""
+        if command[0] == Command.SET:
+            return command[2]
+        if command[0] == Command.LINK:
+            return [command[1]]
+        raise ValueError(f"Unsupported command for a new run line: {command!r}")
 
     # ------------------------------------------------------------------
     # 4. Process in batches
@@ -677,10 +798,10 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _send_email(self, lines):
-        """Email channel: render each step's template on many lines at once, post each result
-        in the customer's chatter (in the recipient's language, through the template's
-        ``lang``), queued for the mail cron. Lines without a usable address (letter steps)
-        are left to the letter."""
+        """Email channel: render each step's template on many lines at once, then post every
+        email of the batch at once in its customer's chatter (in the recipient's language,
+        through the template's ``lang``), queued for the mail cron. Lines without a usable
+        address (letter steps) are left to the letter."""
         lines = lines.filtered(
             lambda line: (
                 line.step_id.send_email
@@ -688,13 +809,90 @@ class DunningEngine(models.AbstractModel):
                 and not self._check_email_address(line.recipient_id)
             )
         )
+        posts = []
         for template, template_lines in lines.grouped(lambda line: line.step_id.mail_template_id).items():
             rendered = template._generate_template(template_lines.ids, self._email_render_fields())
-            for line in template_lines:
-                values = self._prepare_email_post_values(line, template, rendered[line.id])
-                # sudo: launching a run is the right to remind; the author stays the user
-                message = line.partner_id.sudo().message_post(**values)
-                line.mail_message_id = message
+            posts += [
+                (line, line.partner_id, self._prepare_email_post_values(line, template, rendered[line.id]))
+                for line in template_lines
+            ]
+        self._post_emails(posts)
+
+    @api.model
+    def _post_emails(self, posts):
+        """Post the emails of a batch: each one in its record's chatter, to its recipients only,
+        queued for the mail cron; the message is the line's ``mail_message_id``.
+
+        :param posts: list of ``(line, record, post_values)``; ``post_values`` are the keyword
+            arguments ``message_post`` would take (see ``_prepare_email_post_values``)
+
+        Why not ``message_post``: it renders the notification layout, gathers the followers and
+        creates the message, its email and its notifications one post at a time (about 50 ms).
+        A reminder goes to its recipients only, with the template's body as it is: the messages
+        with their emails (``mail.mail`` inherits ``mail.message``) and the notifications are
+        created in bulk, as the mass mailing composer does.
+        """
+        if not posts:
+            return
+        reply_to = self._get_reply_to(posts)
+        mail_values = []
+        for _line, record, values in posts:
+            recipient_ids = values.get("partner_ids") or []
+            mail_values.append(
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "record_name": record.display_name,
+                    "message_type": values.get("message_type") or "comment",
+                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
+                        values.get("subtype_xmlid") or "mail.mt_comment"
+                    ),
+                    "author_id": values.get("author_id"),
+                    "email_from": values["email_from"],
+                    "reply_to": values.get("reply_to") or reply_to[record._name, record.id, values["email_from"]],
+                    "subject": values.get("subject"),
+                    "body": values.get("body") or "",
+                    "body_html": values.get("body") or "",
+                    "partner_ids": [Command.set(recipient_ids)],
+                    "recipient_ids": [Command.set(recipient_ids)],
+                    "attachment_ids": [Command.set(values.get("attachment_ids") or [])],
+                    "auto_delete": values.get("mail_auto_delete", True),
+                    # the message stays in the chatter when the email is deleted once sent
+                    "is_notification": True,
+                }
+            )
+        mails = self.env["mail.mail"].sudo().with_context(clean_context(self.env.context)).create(mail_values)
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": mail.author_id.id,
+                    "is_read": True,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": partner_id,
+                }
+                for mail in mails
+                for partner_id in mail.recipient_ids.ids
+            ]
+        )
+        for (line, _record, _values), mail in zip(posts, mails, strict=True):
+            line.mail_message_id = mail.mail_message_id
+
+    @api.model
+    def _get_reply_to(self, posts):
+        """Reply-to address of each post without one, computed per model and sender for all
+        records at once: ``{(model, res_id, email_from): reply_to}``."""
+        records = defaultdict(list)
+        for _line, record, values in posts:
+            if not values.get("reply_to"):
+                records[record._name, values["email_from"]].append(record.id)
+        reply_to = {}
+        for (model, email_from), res_ids in records.items():
+            for res_id, address in self.env[model].browse(res_ids)._notify_get_reply_to(default=email_from).items():
+                reply_to[model, res_id, email_from] = address
+        return reply_to
 
     @api.model
     def _email_render_fields(self):

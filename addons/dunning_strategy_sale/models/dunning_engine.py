@@ -330,8 +330,8 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _send_quotation_email(self, lines):
         """Email channel of quotations: render each template on many lines at once, replace the
-        Dolibarr placeholders, post the result in the quotation's chatter (queued for the mail
-        cron), with the quotation's own PDF files when the company asks for them."""
+        Dolibarr placeholders, post the results in the quotations' chatter at once (queued for the
+        mail cron), with the quotation's own PDF files when the company asks for them."""
         lines = lines.filtered(
             lambda line: (
                 line.followup_by_email
@@ -339,6 +339,7 @@ class DunningEngine(models.AbstractModel):
                 and not self._check_email_address(line.recipient_id)
             )
         )
+        posts = []
         for template, template_lines in lines.grouped(lambda line: line.step_id.mail_template_id).items():
             rendered = template._generate_template(template_lines.ids, self._email_render_fields())
             for line in template_lines:
@@ -350,10 +351,9 @@ class DunningEngine(models.AbstractModel):
                 if line.company_id.dunning_quotation_attach_files:
                     own_files = line.sale_order_id._dunning_pdf_attachments()
                     post_values["attachment_ids"] = list(post_values.get("attachment_ids") or []) + own_files.ids
-                # sudo: following up is the right to post on the quotation; the author stays the user
-                order = line.sale_order_id.sudo().with_context(dunning_notify_recipients_only=True)
-                message = order.message_post(**post_values)
-                line.mail_message_id = message
+                posts.append((line, line.sale_order_id, post_values))
+        # to the recipient only, not to every follower of the quotation; the author stays the user
+        self._post_emails(posts)
 
     @api.model
     def _schedule_activity(self, lines):

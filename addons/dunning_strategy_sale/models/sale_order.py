@@ -137,14 +137,6 @@ class SaleOrder(models.Model):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
 
-    def _notify_get_recipients(self, message, msg_vals, **kwargs):
-        # a follow-up goes to its recipient only, not to every follower of the quotation
-        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
-        if self.env.context.get("dunning_notify_recipients_only"):
-            partner_ids = set((msg_vals or {}).get("partner_ids") or message.sudo().partner_ids.ids)
-            recipients = [recipient for recipient in recipients if recipient["id"] in partner_ids]
-        return recipients
-
     def write(self, vals):
         res = super().write(vals)
         if "dunning_next_date" in vals and not self.env.context.get("dunning_skip_activity_sync"):
