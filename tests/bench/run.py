@@ -21,6 +21,7 @@ Figures, one line each, ``name value unit``:
   committed batches (as the cron), email steps only;
 - ``activity_<size>_customers_per_s``: the same with activity (phone call) steps only;
 - ``letters_<size>_per_s``: letter steps on a 1,000-customer subset of the run;
+- ``letters_workers2_<size>_per_s``: the same subset shared by two worker processes;
 - ``markers_<size>_queries_per_payment`` and ``markers_<size>_ms``: recomputing the customers'
   step and marker after 1,000 invoices were paid and reconciled (the recompute alone, flushed);
 - ``workers1_<size>_customers_per_s``, ``workers2_<size>_customers_per_s``, ``workers_speedup``
@@ -250,8 +251,20 @@ def worker_process(dbname, run_id):
         cr.close()
 
 
-def measure_workers(dbname, count):
-    created = measure_create_run(dbname, "email")
+def measure_workers(dbname, count, channel="email", limit=None):
+    created = measure_create_run(dbname, channel)
+    if limit or channel == "letter":
+        cr, env = open_env(dbname)
+        try:
+            run = env["dunning.run"].browse(created["run_id"])
+            if limit and len(run.line_ids) > limit:
+                run.line_ids.sorted("id")[limit:].unlink()
+            if channel == "letter":
+                give_postal_addresses(env, run.line_ids.partner_id)
+            created["lines"] = len(run.line_ids)
+            cr.commit()
+        finally:
+            cr.close()
     context = multiprocessing.get_context("spawn")
     start = time.perf_counter()
     procs = [context.Process(target=worker_process, args=(dbname, created["run_id"])) for _ in range(count)]
@@ -262,12 +275,19 @@ def measure_workers(dbname, count):
     elapsed = time.perf_counter() - start
     env = devenv.Env()
     run_id = created["run_id"]
+    # an email is a comment; a letter is a note naming the run
+    duplicate_filter = (
+        "message.message_type = 'comment'"
+        if channel == "email"
+        else "message.message_type = 'notification' AND message.body::text LIKE '%' || run.name || '%'"
+    )
     duplicates = env.sql(
         f"""SELECT count(*) FROM (
                 SELECT line.partner_id FROM dunning_run_line line
                   JOIN dunning_run run ON run.id = line.run_id
                   JOIN mail_message message ON message.model = 'res.partner' AND message.res_id = line.partner_id
-                       AND message.message_type = 'comment' AND message.create_date >= run.create_date
+                       AND message.create_date >= run.create_date
+                       AND {duplicate_filter}
                  WHERE line.run_id = {run_id}
               GROUP BY line.partner_id HAVING count(*) > 1) twice""",
         dbname=dbname,
@@ -290,6 +310,7 @@ MEASURES = {
     "markers": measure_markers,
     "workers1": lambda db: measure_workers(db, 1),
     "workers2": lambda db: measure_workers(db, 2),
+    "letter_workers2": lambda db: measure_workers(db, 2, "letter", LETTER_SUBSET),
 }
 
 
@@ -336,6 +357,9 @@ def bench_size(env, size, rebuild, only):
     if wanted("letter") and (r := run_measure(env, base, "letter")):
         figure(figures, f"letters_{size}_per_s", round(r["per_s"], 1), "1/s")
         figure(figures, f"letters_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("letter_workers2") and (r := run_measure(env, base, "letter_workers2")):
+        figure(figures, f"letters_workers2_{size}_per_s", round(r["per_s"], 1), "1/s")
+        figure(figures, f"letters_workers2_{size}_duplicates", r["duplicates"], "customers")
     if wanted("markers") and (r := run_measure(env, base, "markers")):
         figure(figures, f"markers_{size}_ms", round(r["recompute_ms"], 1), "ms")
         figure(figures, f"markers_{size}_queries", r["recompute_queries"], "queries")

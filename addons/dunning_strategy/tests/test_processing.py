@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -45,6 +47,63 @@ class TestDunningProcessing(DunningCommon):
         self.assertEqual(mail.recipient_ids, customer)
         self.assertEqual(mail.state, "outgoing", "queued for the mail cron, not sent inside the run")
         self.assertIn("Courtesy", mail.subject)
+
+    def test_emails_of_a_batch_go_to_their_recipients_only_and_stay_in_the_chatter(self):
+        follower = self.salesman.partner_id
+        customers = self.env["res.partner"]
+        for index in range(3):
+            customers |= self._create_customer(f"Batch Customer {index}")
+        customers.message_subscribe(partner_ids=follower.ids)
+        self._create_invoices([self._invoice_vals(customer, self._days_ago(8)) for customer in customers])
+        run = self._run()
+        messages = run.line_ids.mail_message_id
+        self.assertEqual(len(messages), 3)
+        for customer in customers:
+            message = self._messages_of(customer)
+            self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
+            self.assertEqual(message.author_id, self.env.user.partner_id)
+            self.assertTrue(message.reply_to)
+            notification = message.notification_ids
+            self.assertEqual(
+                (notification.res_partner_id, notification.notification_type, notification.notification_status),
+                (customer, "email", "ready"),
+            )
+            self.assertEqual(self._mails_of(customer).mail_message_id, message)
+        self.assertFalse(messages.notification_ids.filtered(lambda n: n.res_partner_id == follower))
+        mails = self.env["mail.mail"].search([("mail_message_id", "in", messages.ids)])
+        mails.auto_delete = True
+        mails.send()
+        self.assertFalse(mails.exists(), "sent and deleted")
+        self.assertEqual(messages.exists(), messages, "the messages stay in the chatters")
+        self.assertEqual(set(messages.notification_ids.mapped("notification_status")), {"sent"})
+
+    def test_template_compiled_once_renders_as_the_standard_engine(self):
+        template = self.template.copy(
+            {
+                "body_html": '<p>Dear <t t-out="object.partner_id.name"/>, '
+                '<t t-out="format_amount(object.amount_residual, object.currency_id)"/>'
+                '<t t-if="object.amount_residual &gt; 1500"> (large)</t></p>'
+            }
+        )
+        customers = self.env["res.partner"]
+        for index in range(3):
+            customers |= self._create_customer(f"Render Customer {index}")
+        self._create_invoices(
+            [
+                self._invoice_vals(customer, self._days_ago(8), 1000.0 * (index + 1))
+                for index, customer in enumerate(customers)
+            ]
+        )
+        lines = self.strategy._create_run(self.run_date).line_ids
+        QWeb = type(self.env["ir.qweb"])
+        with patch.object(QWeb, "_compile", autospec=True, side_effect=QWeb._compile) as compile_spy:
+            together = template._generate_template(lines.ids, ("body_html",))
+        self.assertEqual(compile_spy.call_count, 1, "one compilation for the three lines")
+        for line in lines:
+            alone = template._generate_template(line.ids, ("body_html",))[line.id]["body_html"]
+            self.assertEqual(together[line.id]["body_html"], alone)
+            self.assertIn(line.partner_id.name, alone)
+        self.assertEqual(len([line for line in lines if "(large)" in together[line.id]["body_html"]]), 2)
 
     def test_email_is_rendered_in_the_customer_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
