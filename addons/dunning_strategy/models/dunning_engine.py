@@ -601,9 +601,7 @@ class DunningEngine(models.AbstractModel):
                 failed = lines.filtered(lambda line, reasons=reasons: line in reasons)
                 if not failed:
                     break
-                for line in failed:
-                    line.write({"state": "failed", "error": reasons[line], "processed_date": fields.Datetime.now()})
-                lines -= failed
+                lines -= self._close_lines("failed", {line: reasons[line] for line in failed})
             except CONCURRENCY_ERRORS:
                 raise
             except Exception:  # replayed line by line below
@@ -616,13 +614,7 @@ class DunningEngine(models.AbstractModel):
                 raise
             except Exception as error:
                 _logger.info("Dunning line %s failed: %s", line.id, error)
-                line.write(
-                    {
-                        "state": "failed",
-                        "error": self._error_message(error),
-                        "processed_date": fields.Datetime.now(),
-                    }
-                )
+                self._close_lines("failed", {line: self._error_message(error)})
 
     @api.model
     def _error_message(self, error):
@@ -658,8 +650,7 @@ class DunningEngine(models.AbstractModel):
                     to_flush=self.env["account.move"]._fields["dunning_date"],
                 )
             )
-        skipped = defaultdict(lambda: self.env["dunning.run.line"])
-        to_remind = self.env["dunning.run.line"]
+        skipped = {}
         for line in lines:
             run_date = line.run_id.date
             due = line.due_move_ids.filtered(
@@ -671,9 +662,8 @@ class DunningEngine(models.AbstractModel):
             )
             reason = self._skip_reason(line, due)
             if reason:
-                skipped[reason] |= line
+                skipped[line] = reason
                 continue
-            to_remind |= line
             vals = {}
             listed = line.move_ids.filtered(lambda m: m._dunning_is_open() and not m.dunning_excluded) | due
             if due != line.due_move_ids:
@@ -686,10 +676,7 @@ class DunningEngine(models.AbstractModel):
                 vals["step_id"] = step.id
             if vals:
                 line.write(vals)
-        now = fields.Datetime.now()
-        for reason, skipped_lines in skipped.items():
-            skipped_lines.write({"state": "skipped", "error": reason, "processed_date": now})
-        return to_remind
+        return lines - self._close_lines("skipped", skipped)
 
     @api.model
     def _skip_reason(self, line, due_moves):
@@ -735,7 +722,7 @@ class DunningEngine(models.AbstractModel):
         for line in lines:
             if line.recipient_id != recipients[line]:
                 line.recipient_id = recipients[line]
-        failed = defaultdict(lambda: self.env["dunning.run.line"])
+        failed = {}
         for line in lines:
             step = line.step_id
             reason = None
@@ -744,12 +731,24 @@ class DunningEngine(models.AbstractModel):
             # letters need a postal address, hand-overs a partner to send the dossier to
             reason = reason or self.env["dunning.document"]._check_line(line)
             if reason:
-                failed[reason] |= line
+                failed[line] = reason
+        return lines - self._close_lines("failed", failed)
+
+    @api.model
+    def _close_lines(self, state, reasons):
+        """Close the lines that will not be processed: ``state`` ('failed' or 'skipped') and
+        ``reasons``, ``{line: reason}``, written once per reason.
+
+        :return: the closed lines
+        """
+        by_reason = defaultdict(list)
+        for line, reason in reasons.items():
+            by_reason[reason].append(line.id)
         now = fields.Datetime.now()
-        for reason, failed_lines in failed.items():
-            failed_lines.write({"state": "failed", "error": reason, "processed_date": now})
-            lines -= failed_lines
-        return lines
+        Line = self.env["dunning.run.line"]
+        for reason, line_ids in by_reason.items():
+            Line.browse(line_ids).write({"state": state, "error": reason, "processed_date": now})
+        return Line.browse([line.id for line in reasons])
 
     @api.model
     def _get_recipients(self, lines):

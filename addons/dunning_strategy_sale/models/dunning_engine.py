@@ -19,12 +19,11 @@ finalize); each step dispatches on the strategy's ``scope`` or on the line's ``s
 Invoice lines go through the engine's own methods untouched.
 """
 
-from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.placeholders import replace_placeholders
@@ -232,16 +231,8 @@ class DunningEngine(models.AbstractModel):
             )
         )
         orders.invalidate_recordset(["state", "dunning_date", "dunning_excluded"])
-        skipped = defaultdict(lambda: self.env["dunning.run.line"])
-        for line in lines:
-            reason = self._quotation_skip_reason(line)
-            if reason:
-                skipped[reason] |= line
-        now = fields.Datetime.now()
-        for reason, skipped_lines in skipped.items():
-            skipped_lines.write({"state": "skipped", "error": reason, "processed_date": now})
-            lines -= skipped_lines
-        return lines
+        skipped = {line: reason for line in lines if (reason := self._quotation_skip_reason(line))}
+        return lines - self._close_lines("skipped", skipped)
 
     @api.model
     def _quotation_skip_reason(self, line):
@@ -280,7 +271,7 @@ class DunningEngine(models.AbstractModel):
 
         :return: the lines that can be processed
         """
-        failed = defaultdict(lambda: self.env["dunning.run.line"])
+        failed = {}
         for line in lines:
             recipient = line.sale_order_id._dunning_recipient()
             if line.recipient_id != recipient:
@@ -295,12 +286,8 @@ class DunningEngine(models.AbstractModel):
                     "no postal address for the letter (%(partner)s has no city)", partner=recipient.display_name
                 )
             if reason:
-                failed[reason] |= line
-        now = fields.Datetime.now()
-        for reason, failed_lines in failed.items():
-            failed_lines.write({"state": "failed", "error": reason, "processed_date": now})
-            lines -= failed_lines
-        return lines
+                failed[line] = reason
+        return lines - self._close_lines("failed", failed)
 
     @api.model
     def _quotation_email_error(self, order, recipient):
