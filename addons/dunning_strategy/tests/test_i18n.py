@@ -1,11 +1,6 @@
-import re
-
-import polib
-
 from odoo.tests import TransactionCase, tagged
-from odoo.tools.misc import file_path
 
-PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{.*?\}\}")
+from .i18n_common import assert_french_complete
 
 
 @tagged("post_install", "-at_install")
@@ -13,15 +8,7 @@ class TestDunningTranslations(TransactionCase):
     """Rule 12: the French translation is complete and used."""
 
     def test_fr_po_translates_every_term_of_the_template(self):
-        pot = polib.pofile(file_path("dunning_strategy/i18n/dunning_strategy.pot"))
-        french = {entry.msgid: entry.msgstr for entry in polib.pofile(file_path("dunning_strategy/i18n/fr.po"))}
-        for entry in pot:
-            self.assertTrue(french.get(entry.msgid), f"untranslated: {entry.msgid[:80]!r}")
-            self.assertEqual(
-                sorted(PLACEHOLDER.findall(entry.msgid)),
-                sorted(PLACEHOLDER.findall(french[entry.msgid])),
-                f"placeholders differ: {entry.msgid[:80]!r}",
-            )
+        assert_french_complete(self, "dunning_strategy")
 
     def test_french_terms_are_loaded(self):
         self.env["res.lang"]._activate_lang("fr_FR")
