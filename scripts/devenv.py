@@ -191,6 +191,13 @@ def ensure_postgres():
 
 
 # --------------------------------------------------------------------------- configuration
+def _db_settings(pg):
+    """The ``db_*`` options of Odoo's configuration for libpq parameters ``pg``, without empties."""
+    settings = {key: pg.get(key) for key in ("host", "port", "user")}
+    settings["password"] = os.environ.get("PGPASSWORD")
+    return {key: value for key, value in settings.items() if value not in (None, "")}
+
+
 def write_config(pg, extra_addons, http_port=8069, name="odoo"):
     RUN_DIR.mkdir(exist_ok=True)
     conf = RUN_DIR / f"{name}.conf"
@@ -199,10 +206,9 @@ def write_config(pg, extra_addons, http_port=8069, name="odoo"):
         "[options]",
         f"addons_path = {addons_path}",
         f"data_dir = {RUN_DIR / 'data'}",
-        f"db_host = {pg.get('host', '')}",
-        f"db_port = {pg.get('port', '')}",
-        f"db_user = {pg.get('user', '')}",
-        f"db_password = {os.environ.get('PGPASSWORD', '')}",
+        # Only the settings that are known: Odoo reads an empty ``db_port =`` as an invalid
+        # integer, and an absent one lets libpq apply its own defaults and PG* variables.
+        *(f"db_{key} = {value}" for key, value in _db_settings(pg).items()),
         f"http_port = {http_port}",
         "admin_passwd = admin",
         "list_db = True",
