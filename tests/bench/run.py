@@ -224,7 +224,7 @@ def measure_markers(dbname):
         env.flush_all()
         pay_elapsed = time.perf_counter() - pay_start
         partners = invoices.commercial_partner_id
-        field = env["res.partner"]._fields["dunning_step_id"]
+        field = env["res.partner"]._fields["dunning_step_by_company"]
         env.add_to_compute(field, partners)
         start_q, start = queries(cr), time.perf_counter()
         env.flush_all()

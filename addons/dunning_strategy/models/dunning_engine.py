@@ -293,8 +293,10 @@ class DunningEngine(models.AbstractModel):
                     strategy=strategy.name,
                 )
             )
-        # the selection reads every company's invoices in SQL: check the user's access first
+        # the selection reads every company's invoices in SQL and the run is created as
+        # superuser: check the user's access and right to launch this strategy first
         strategy.check_access("read")
+        strategy._check_launch_access()
         if strategy.company_id not in self.env.companies:
             raise UserError(
                 self.env._(
@@ -311,14 +313,64 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _create_run(self, strategy, date, mode, step=None, candidates=None):
-        """Create the draft run of ``strategy`` at ``date`` and its lines, in bulk."""
+        """Create the draft run of ``strategy`` at ``date`` and its lines, in bulk.
+
+        Runs and lines are engine-owned: nobody holds the right to create or write them, so
+        they are created as superuser, once the caller's right to launch ``strategy`` was
+        checked (``_check_run_request``) and the ``candidates`` given by a caller were checked
+        against the database (``_check_candidates``). Returns the run in the caller's
+        environment.
+        """
         if candidates is None:
             candidates = self._compute_candidates(strategy, date, step)
         else:
             self._check_run_request(strategy, date, step)
-        run = self.env["dunning.run"].create(self._prepare_run_vals(strategy, date, mode, step))
-        self._create_run_lines(run, [self._prepare_run_line_vals(run, candidate) for candidate in candidates])
-        return run
+            candidates = self._check_candidates(strategy, candidates)
+        engine = self.sudo()
+        run = engine.env["dunning.run"].create(engine._prepare_run_vals(strategy, date, mode, step))
+        engine._create_run_lines(run, [engine._prepare_run_line_vals(run, candidate) for candidate in candidates])
+        return run.with_env(self.env)
+
+    @api.model
+    def _check_candidates(self, strategy, candidates):
+        """The candidates a caller built (the launch wizard) as the engine would: each invoice an
+        open invoice of the candidate's customer in the strategy's company, climbing invoices
+        among the listed ones, the step of the strategy, the amount summed from the invoices.
+
+        :raise UserError: on an invoice or step that does not belong there
+        :return: the checked candidates
+        """
+        checked = []
+        steps = strategy.step_ids
+        for candidate in candidates:
+            partner = self.env["res.partner"].browse(candidate["partner_id"]).commercial_partner_id
+            moves = self.env["account.move"].sudo().browse(candidate["move_ids"])
+            foreign = moves.filtered(
+                lambda move, partner=partner: (
+                    move.commercial_partner_id != partner
+                    or move.company_id != strategy.company_id
+                    or not move._dunning_is_open()
+                )
+            )
+            if foreign or not set(candidate["due_move_ids"]) <= set(moves.ids):
+                raise UserError(
+                    self.env._(
+                        "The reminder of %(customer)s lists invoices that are not its open invoices in %(company)s.",
+                        customer=partner.display_name,
+                        company=strategy.company_id.name,
+                    )
+                )
+            if candidate["step_id"] not in steps.ids:
+                raise UserError(
+                    self.env._(
+                        "The step of %(customer)s does not belong to the strategy %(strategy)s.",
+                        customer=partner.display_name,
+                        strategy=strategy.name,
+                    )
+                )
+            amount = strategy.company_id.currency_id.round(sum(moves.mapped("amount_residual_signed")))
+            checked.append(dict(candidate, partner_id=partner.id, amount_residual=amount))
+        return checked
 
     @api.model
     def _prepare_run_vals(self, strategy, date, mode, step=None):
@@ -356,7 +408,6 @@ class DunningEngine(models.AbstractModel):
         :return: the new lines
         """
         Line = self.env["dunning.run.line"]
-        Line.check_access("create")
         if not vals_list:
             return Line
         names = {name for vals in vals_list for name in vals}
@@ -487,7 +538,12 @@ class DunningEngine(models.AbstractModel):
         Never processes a line twice: a batch only takes pending lines it could lock, so
         several workers can share one run, and a line leaves 'pending' in the same
         transaction as its email and activity.
+
+        Runs as superuser: runs and lines are engine-owned, nobody else may write them. The
+        callers checked the user's right first (``dunning.run._dunning_engine``) or are the cron.
         """
+        self = self.sudo()  # noqa: PLW0642 (see the docstring)
+        runs = runs.sudo()
         batch_size = batch_size or self._get_batch_size()
         handled = batches = 0
         remaining = self._count_pending_lines(runs)
@@ -654,8 +710,9 @@ class DunningEngine(models.AbstractModel):
         for line in lines:
             run_date = line.run_id.date
             due = line.due_move_ids.filtered(
-                lambda m, run_date=run_date: (
-                    m._dunning_is_open()
+                lambda m, line=line, run_date=run_date: (
+                    line._dunning_owns_move(m)
+                    and m._dunning_is_open()
                     and not m.dunning_excluded
                     and (not m.dunning_date or m.dunning_date < run_date)
                 )
@@ -665,7 +722,12 @@ class DunningEngine(models.AbstractModel):
                 skipped[line] = reason
                 continue
             vals = {}
-            listed = line.move_ids.filtered(lambda m: m._dunning_is_open() and not m.dunning_excluded) | due
+            listed = (
+                line.move_ids.filtered(
+                    lambda m, line=line: line._dunning_owns_move(m) and m._dunning_is_open() and not m.dunning_excluded
+                )
+                | due
+            )
             if due != line.due_move_ids:
                 vals["due_move_ids"] = [Command.set(due.ids)]
             if listed != line.move_ids:
@@ -818,9 +880,9 @@ class DunningEngine(models.AbstractModel):
         self._post_emails(posts)
 
     @api.model
-    def _post_emails(self, posts):
+    def _post_emails(self, posts, message_field="mail_message_id"):
         """Post the emails of a batch: each one in its record's chatter, to its recipients only,
-        queued for the mail cron; the message is the line's ``mail_message_id``.
+        queued for the mail cron; the message is kept in the line's ``message_field``.
 
         :param posts: list of ``(line, record, post_values)``; ``post_values`` are the keyword
             arguments ``message_post`` would take (see ``_prepare_email_post_values``)
@@ -877,7 +939,7 @@ class DunningEngine(models.AbstractModel):
             ]
         )
         for (line, _record, _values), mail in zip(posts, mails, strict=True):
-            line.mail_message_id = mail.mail_message_id
+            line[message_field] = mail.mail_message_id
 
     @api.model
     def _get_reply_to(self, posts):
@@ -995,33 +1057,33 @@ class DunningEngine(models.AbstractModel):
         takes them out of automatic dunning. Once per invoice: an invoice in collection is
         never handed over again."""
         lines = lines.filtered(lambda line: line.handover_move_ids and line.step_id.handover_partner_id)
+        posts = []
         for template, template_lines in lines.grouped(lambda line: line.step_id.handover_template_id).items():
             rendered = template._generate_template(template_lines.ids, ("subject", "body_html", "email_from"))
             for line in template_lines:
                 values = rendered[line.id]
-                partner = line.step_id.handover_partner_id
-                message = line.partner_id.sudo().message_post(
-                    body=values.get("body_html") or "",
-                    subject=values.get("subject") or line.step_id.name,
-                    email_from=values.get("email_from")
+                # to the hand-over partner only: the customer's followers never get the dossier
+                post_values = {
+                    "body": values.get("body_html") or "",
+                    "subject": values.get("subject") or line.step_id.name,
+                    "email_from": values.get("email_from")
                     or line.company_id.email_formatted
                     or self.env.user.email_formatted,
-                    author_id=self.env.user.partner_id.id,
-                    partner_ids=partner.ids,
-                    attachment_ids=(line.letter_attachment_id | line.handover_attachment_ids).ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    force_send=False,
-                    mail_auto_delete=template.auto_delete,
-                )
-                line.handover_message_id = message
-                line.handover_move_ids.sudo().write(
-                    {
-                        "dunning_collection_partner_id": partner.id,
-                        "dunning_collection_date": line.date,
-                        "dunning_excluded": True,
-                    }
-                )
+                    "author_id": self.env.user.partner_id.id,
+                    "partner_ids": line.step_id.handover_partner_id.ids,
+                    "attachment_ids": (line.letter_attachment_id | line.handover_attachment_ids).ids,
+                    "mail_auto_delete": template.auto_delete,
+                }
+                posts.append((line, line.partner_id, post_values))
+        self._post_emails(posts, message_field="handover_message_id")
+        for line in lines:
+            line.handover_move_ids.sudo().write(
+                {
+                    "dunning_collection_partner_id": line.step_id.handover_partner_id.id,
+                    "dunning_collection_date": line.date,
+                    "dunning_excluded": True,
+                }
+            )
 
     @api.model
     def _invoice_fees(self, lines):

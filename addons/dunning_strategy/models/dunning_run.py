@@ -57,8 +57,12 @@ class DunningRun(models.Model):
         ondelete="set null",
         help="Every letter of the run in one PDF, ready to print, each followed by the documents its step attaches.",
     )
-    letters_pdf = fields.Binary(related="letters_attachment_id.datas", string="Letters to Print")
-    letters_file_name = fields.Char(related="letters_attachment_id.name", string="Letters File Name")
+    # read as the user (not as superuser, the default of related fields): the attachment's
+    # access follows the run's record rules
+    letters_pdf = fields.Binary(related="letters_attachment_id.datas", string="Letters to Print", compute_sudo=False)
+    letters_file_name = fields.Char(
+        related="letters_attachment_id.name", string="Letters File Name", compute_sudo=False
+    )
 
     @api.depends("line_ids.state", "line_ids.amount_residual")
     def _compute_counts(self):
@@ -100,7 +104,7 @@ class DunningRun(models.Model):
         """
         if any(run.state == "done" for run in self):
             raise UserError(self.env._("This run is already done."))
-        self.env["dunning.engine"]._process_runs(self)
+        self._dunning_engine()._process_runs(self)
         return True
 
     def action_view_lines(self):
@@ -120,10 +124,23 @@ class DunningRun(models.Model):
         failed = self.line_ids.filtered(lambda line: line.state == "failed")
         if not failed:
             raise UserError(self.env._("There is no failed line to retry."))
+        engine = self._dunning_engine()
+        failed = failed.sudo()
         failed.write({"state": "pending", "error": False, "processed_date": False})
         failed.run_id.filtered(lambda run: run.state == "done").state = "running"
-        self.env["dunning.engine"]._process_runs(failed.run_id)
+        engine._process_runs(failed.run_id)
         return True
+
+    def _dunning_engine(self):
+        """The engine, as superuser, once the user's right to process these runs was checked.
+
+        Runs and lines are engine-owned: no user may write them, so the engine processes them
+        as superuser. The caller must be able to read the runs (record rules: company, kind of
+        document) and to launch their strategies.
+        """
+        self.check_access("read")
+        self.strategy_id._check_launch_access()
+        return self.env["dunning.engine"].sudo()
 
     def _get_form_action(self):
         """Window action opening this run's form."""

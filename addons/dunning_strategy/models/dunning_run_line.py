@@ -65,8 +65,10 @@ class DunningRunLine(models.Model):
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter Attachment", readonly=True, copy=False, ondelete="set null"
     )
-    letter_pdf = fields.Binary(related="letter_attachment_id.datas", string="Letter")
-    letter_file_name = fields.Char(related="letter_attachment_id.name", string="Letter File Name")
+    # read as the user (not as superuser, the default of related fields): the attachment's
+    # access follows the line's record rules
+    letter_pdf = fields.Binary(related="letter_attachment_id.datas", string="Letter", compute_sudo=False)
+    letter_file_name = fields.Char(related="letter_attachment_id.name", string="Letter File Name", compute_sudo=False)
     attachment_ids = fields.Many2many(
         "ir.attachment",
         "dunning_run_line_attachment_rel",
@@ -122,6 +124,17 @@ class DunningRunLine(models.Model):
             "object.date",
         )
 
+    def _dunning_owns_move(self, move):
+        """Whether ``move`` is an invoice of this line's customer in the run's company: the
+        engine reminds nothing else, whatever the line lists."""
+        self.ensure_one()
+        return (
+            move.move_type == "out_invoice"
+            and move.company_id == self.company_id
+            and move.commercial_partner_id == self.partner_id.commercial_partner_id
+        )
+
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.run_id.name} - {line.partner_id.display_name}"
+            # the run's reference only (a salesperson reads his follow-up, not the whole run)
+            line.display_name = f"{line.run_id.sudo().name} - {line.partner_id.display_name}"

@@ -3,7 +3,7 @@ import logging
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -170,6 +170,14 @@ class DunningStrategy(models.Model):
         for strategy in self:
             strategy.run_count = counts.get(strategy, 0)
 
+    def write(self, vals):
+        res = super().write(vals)
+        # Record rules are checked on the values before a write: re-check them on the values
+        # after it, so that a user allowed to edit some strategies (a sales manager and his
+        # quotation strategies) cannot turn one into a strategy he may not edit.
+        self.check_access("write")
+        return res
+
     def action_view_runs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("dunning_strategy.action_dunning_run")
@@ -206,6 +214,17 @@ class DunningStrategy(models.Model):
     # ------------------------------------------------------------------
     # Public API (the engine does the work, see models/dunning_engine.py)
     # ------------------------------------------------------------------
+
+    def _check_launch_access(self):
+        """Raise ``AccessError`` unless the current user may launch reminders of these strategies.
+
+        Runs and their lines are created and processed by the engine as superuser (nobody has the
+        right to write them): this is the right checked before. Invoice dunning needs the dunning
+        user group; other kinds of documents add their own rule.
+        """
+        if not self or self.env.su or self.env.user.has_group("dunning_strategy.group_dunning_user"):
+            return
+        raise AccessError(self.env._("You are not allowed to launch reminders: ask a credit controller."))
 
     def _compute_candidates(self, date, step=None):
         """Customers this strategy would remind at ``date``, without creating anything.

@@ -153,3 +153,10 @@ class DunningStrategyStep(models.Model):
                     step.level = level
             todo -= ordered
         todo.level = 0
+
+    def write(self, vals):
+        res = super().write(vals)
+        # Record rules are checked on the values before a write: re-check them after it, so that
+        # a step cannot be moved into a strategy its writer may not edit (see dunning.strategy).
+        self.check_access("write")
+        return res

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ReportDunningStatement(models.AbstractModel):
@@ -12,6 +13,11 @@ class ReportDunningStatement(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
+        # the statement reads receivables as superuser (below): only credit controllers may
+        # print it, on customers they may read (the report's group only hides the menu)
+        if not self.env.su and not self.env.user.has_group("dunning_strategy.group_dunning_user"):
+            raise AccessError(self.env._("Only credit controllers may print a statement of account."))
+        partners.check_access("read")
         date = fields.Date.to_date((data or {}).get("date")) or fields.Date.context_today(self)
         company = self.env.company
         return {
@@ -28,6 +34,8 @@ class ReportDunningStatement(models.AbstractModel):
         """Values of the template ``report_dunning_statement_document``: the open receivable
         items of ``partner`` (a commercial partner) in ``company`` at ``date``, oldest due first,
         with their residual in the company currency, days late and totals."""
+        # superuser: credit controllers need not hold accounting rights; the caller's right was
+        # checked in _get_report_values, and the items are those of one customer and company
         items = (
             self.env["account.move.line"]
             .sudo()

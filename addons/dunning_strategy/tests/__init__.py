@@ -18,6 +18,7 @@ from . import (
     test_recompute,
     test_screens,
     test_security,
+    test_security_engine,
     test_selection,
     test_settings,
     test_tours,

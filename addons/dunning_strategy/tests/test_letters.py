@@ -219,7 +219,7 @@ class TestDunningLetters(DunningLettersCommon):
         invoice = self._create_invoice(customer, self._days_ago(2))
         run = self.strategy._create_run(self.run_date, "manual")
         line = run.line_ids
-        line.recipient_id = customer
+        line.sudo().recipient_id = customer  # engine-owned: set as the engine would
         pdf, file_name = self.env["dunning.engine"]._preview_letter(line)
         self.assertIn(invoice.name, self._pdf_text(pdf))
         self.assertTrue(file_name.endswith(".pdf"))

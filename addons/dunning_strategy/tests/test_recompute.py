@@ -86,11 +86,12 @@ class TestDunningRecompute(DunningCommon):
         """
         self._pay(self.old_invoice)
         self.assertEqual(self.customer.dunning_step_id, self.step1)
-        self.customer.write({"dunning_step_id": self.step3.id})  # stale value to be recomputed
+        stale = {str(self.company.id): self.step3.id}
+        self.customer.sudo().write({"dunning_step_by_company": stale})  # stale value to be recomputed
         self.env.invalidate_all()
         with self.assertQueryCount(10):
-            self.env.add_to_compute(self.env["res.partner"]._fields["dunning_step_id"], self.customer)
-            self.customer.modified(["dunning_step_id"])
+            self.env.add_to_compute(self.env["res.partner"]._fields["dunning_step_by_company"], self.customer)
+            self.customer.modified(["dunning_step_by_company"])
             self.env["res.partner"].flush_model()
         self.env.invalidate_all()
         self.assertEqual(self.customer.dunning_step_id, self.step1)

@@ -160,13 +160,29 @@ class DunningLaunch(models.TransientModel):
         lines = self.line_ids if lines is None else lines
         if not lines:
             raise UserError(self.env._("Select at least one customer to remind."))
+        engine = self.env["dunning.engine"].with_company(self.company_id)
+        # what the engine would remind now: the invoices and amounts shown in the list are not
+        # trusted (a client can send any), each line is rebuilt from the database
+        selected = {
+            candidate["partner_id"]: candidate
+            for candidate in (
+                self.strategy_id._compute_candidates(self.date, self.step_id or None)
+                if lines.filtered(lambda line: not line.manual)
+                else []
+            )
+        }
         seen = set()
+        candidates = []
         for line in lines:
             partner = line.partner_id
             if partner in seen:
                 raise UserError(self.env._("The customer %(customer)s is listed twice.", customer=partner.display_name))
             seen.add(partner)
-            if not line.move_ids or not line.step_id:
+            if line.manual:
+                candidate = engine._prepare_manual_candidate(self.strategy_id, partner, self.date)
+            else:
+                candidate = selected.get(partner.commercial_partner_id.id) or {"move_ids": [], "step_id": False}
+            if not candidate["move_ids"] or not candidate["step_id"]:
                 raise UserError(
                     self.env._(
                         "The customer %(customer)s has no open invoice to remind: remove it from the list.",
@@ -181,18 +197,8 @@ class DunningLaunch(models.TransientModel):
                         customer=partner.display_name,
                     )
                 )
-        return [
-            {
-                "partner_id": line.partner_id.commercial_partner_id.id,
-                "step_id": line.step_id.id,
-                "level": line.step_id.level,
-                "move_ids": line.move_ids.ids,
-                "due_move_ids": line.due_move_ids.ids,
-                "amount_residual": line.amount_residual,
-                "manual": line.manual,
-            }
-            for line in lines
-        ]
+            candidates.append(candidate)
+        return candidates
 
     def _render_preview(self, candidate):
         """Values of the preview fields for one candidate.
@@ -215,15 +221,23 @@ class DunningLaunch(models.TransientModel):
         }
         notes = []
         with closing(self.env.cr.savepoint()):
-            run = self.env["dunning.run"].create(
-                {
-                    **engine._prepare_run_vals(self.strategy_id, self.date, "manual", self.step_id or None),
-                    "name": self.env._("Preview"),
-                }
+            # runs and lines are engine-owned (nobody may create them): the throw-away line is
+            # created as superuser, after _check_run_request checked the user's right to launch
+            # this strategy, then read and rendered as the user
+            run = (
+                self.env["dunning.run"]
+                .sudo()
+                .create(
+                    {
+                        **engine._prepare_run_vals(self.strategy_id, self.date, "manual", self.step_id or None),
+                        "name": self.env._("Preview"),
+                    }
+                )
             )
-            line = self.env["dunning.run.line"].create(engine._prepare_run_line_vals(run, candidate))
+            line = self.env["dunning.run.line"].sudo().create(engine._prepare_run_line_vals(run, candidate))
             recipient = engine._get_recipients(line)[line]
             line.recipient_id = recipient
+            line = line.with_env(self.env)
             if step.send_email and step.mail_template_id:
                 rendered = step.mail_template_id._generate_template(line.ids, ("subject", "body_html"))[line.id]
                 values.update(

@@ -24,6 +24,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.placeholders import replace_placeholders
@@ -159,6 +160,44 @@ class DunningEngine(models.AbstractModel):
             for row in rows
         ]
 
+    @api.model
+    def _check_candidates(self, strategy, candidates):
+        """Quotation candidates given by a caller (the follow-up wizards): each a sent quotation
+        of the strategy's company that the caller may edit, at a step of the strategy; the
+        customer and amount are taken from the quotation."""
+        if strategy.scope != "quotation":
+            return super()._check_candidates(strategy, candidates)
+        checked = []
+        for candidate in candidates:
+            order = self.env["sale.order"].browse(candidate.get("sale_order_id")).exists()
+            # the caller follows up the quotations they may edit, like the follow-up wizard
+            if order:
+                order.check_access("write")
+            if not order or order.company_id != strategy.company_id or order.state != "sent":
+                raise UserError(
+                    self.env._(
+                        "Only sent quotations of %(company)s can be followed up.", company=strategy.company_id.name
+                    )
+                )
+            if candidate["step_id"] not in strategy.step_ids.ids:
+                raise UserError(
+                    self.env._(
+                        "The template of %(quotation)s does not belong to the strategy %(strategy)s.",
+                        quotation=order.name,
+                        strategy=strategy.name,
+                    )
+                )
+            checked.append(
+                dict(
+                    candidate,
+                    partner_id=order.partner_id.commercial_partner_id.id,
+                    move_ids=[],
+                    due_move_ids=[],
+                    amount_residual=None,  # the quotation's total, see _prepare_run_line_vals
+                )
+            )
+        return checked
+
     # ------------------------------------------------------------------
     # 3. Lines
     # ------------------------------------------------------------------
@@ -231,8 +270,20 @@ class DunningEngine(models.AbstractModel):
             )
         )
         orders.invalidate_recordset(["state", "dunning_date", "dunning_excluded"])
-        skipped = {line: reason for line in lines if (reason := self._quotation_skip_reason(line))}
+        skipped = {
+            line: reason
+            for line in lines
+            if (reason := self._quotation_foreign_reason(line) or self._quotation_skip_reason(line))
+        }
         return lines - self._close_lines("skipped", skipped)
+
+    @api.model
+    def _quotation_foreign_reason(self, line):
+        """The engine follows up nothing but a quotation of the line's customer and company."""
+        order = line.sale_order_id
+        if order.company_id != line.company_id or order.partner_id.commercial_partner_id != line.partner_id:
+            return self.env._("quotation of another customer or company")
+        return None
 
     @api.model
     def _quotation_skip_reason(self, line):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class DunningStrategy(models.Model):
@@ -48,6 +48,13 @@ class DunningStrategy(models.Model):
                     company=companies[0].name,
                 )
             )
+
+    def _check_launch_access(self):
+        """Salespeople follow up quotations: quotation strategies need the sales user group."""
+        quotation = self.filtered(lambda strategy: strategy.scope == "quotation")
+        if quotation and not self.env.su and not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("You are not allowed to follow up quotations."))
+        return super(DunningStrategy, self - quotation)._check_launch_access()
 
     def write(self, vals):
         if "scope" in vals:

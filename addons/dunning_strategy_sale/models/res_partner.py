@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -6,9 +7,23 @@ class ResPartner(models.Model):
 
     # the engine's strategy of a customer reminds invoices: offer invoice strategies only
     dunning_strategy_id = fields.Many2one(domain="[('company_id', '=', current_company_id), ('scope', '=', 'invoice')]")
+    # salespeople choose who receives the follow-ups of their customers' quotations too
+    dunning_contact_id = fields.Many2one(groups="dunning_strategy.group_dunning_user,sales_team.group_sale_salesman")
     dunning_quotation_followup_count = fields.Integer(
         compute="_compute_dunning_quotation_followup_count", string="Quotation Follow-ups"
     )
+
+    @api.constrains("dunning_strategy_id")
+    def _check_dunning_strategy_scope(self):
+        # the domain above is only the screen's: a client can write any strategy
+        for partner in self:
+            if partner.sudo().dunning_strategy_id.scope not in (False, "invoice"):
+                raise ValidationError(
+                    self.env._(
+                        "The dunning strategy of %(customer)s must remind invoices, not quotations.",
+                        customer=partner.display_name,
+                    )
+                )
 
     def _compute_dunning_quotation_followup_count(self):
         counts = dict(

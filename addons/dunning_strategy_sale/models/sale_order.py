@@ -235,8 +235,9 @@ class SaleOrder(models.Model):
         return candidates.filtered("email")[:1] or candidates[:1]
 
     def _dunning_pdf_attachments(self):
-        """PDF files attached to the quotation itself (e.g. the quotation as sent), oldest first."""
-        return self.env["ir.attachment"].search(
+        """PDF files attached to the quotation itself (e.g. the quotation as sent), oldest first,
+        except the files of internal notes: those were never meant for the customer."""
+        attachments = self.env["ir.attachment"].search(
             [
                 ("res_model", "=", "sale.order"),
                 ("res_id", "in", self.ids),
@@ -244,6 +245,21 @@ class SaleOrder(models.Model):
             ],
             order="id",
         )
+        internal = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "in", self.ids),
+                    ("attachment_ids", "in", attachments.ids),
+                    "|",
+                    ("is_internal", "=", True),
+                    ("subtype_id.internal", "=", True),
+                ]
+            )
+        )
+        return attachments - internal.attachment_ids
 
     def _dunning_plan_activity(self, user=None):
         """Replace the planned follow-up activity by one at the next follow-up date, assigned to the

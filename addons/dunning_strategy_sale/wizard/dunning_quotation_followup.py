@@ -66,8 +66,9 @@ class DunningQuotationFollowup(models.TransientModel):
     recipient_email = fields.Char(related="recipient_id.email", string="Email")
     email_error = fields.Char(compute="_compute_recipient")
     line_id = fields.Many2one("dunning.run.line", string="Follow-up", readonly=True)
-    letter_data = fields.Binary(related="line_id.letter_pdf", string="Letter")
-    letter_name = fields.Char(related="line_id.letter_file_name", string="Letter File Name")
+    # read as the user: a client may set any line here, the letter's access follows the line's rules
+    letter_data = fields.Binary(related="line_id.letter_pdf", string="Letter", compute_sudo=False)
+    letter_name = fields.Char(related="line_id.letter_file_name", string="Letter File Name", compute_sudo=False)
 
     def _compute_display_name(self):
         for wizard in self:
