@@ -1094,9 +1094,14 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _select_due_move_ids(self, date):
-        """Ids of the invoices a run at ``date`` of each strategy of the current companies
-        would make climb a step (``_select_candidates``, one query per strategy)."""
-        strategies = self.env["dunning.strategy"].search([("company_id", "in", self.env.companies.ids)])
+        """Ids of the invoices a run at ``date`` of each invoice strategy of the current
+        companies would make climb a step (``_select_candidates``, one query per strategy).
+        Strategies of other kinds of documents (quotations) are left out: their rows are not
+        invoices."""
+        Strategy = self.env["dunning.strategy"]
+        strategies = Strategy.search(
+            [("company_id", "in", self.env.companies.ids), *Strategy._invoice_strategy_domain()]
+        )
         return [
             row["move_id"]
             for strategy in strategies

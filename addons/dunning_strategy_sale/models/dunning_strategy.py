@@ -49,6 +49,10 @@ class DunningStrategy(models.Model):
                 )
             )
 
+    @api.model
+    def _invoice_strategy_domain(self):
+        return [*super()._invoice_strategy_domain(), ("scope", "=", "invoice")]
+
     def write(self, vals):
         if "scope" in vals:
             changed = self.filtered(lambda s: s.scope != vals["scope"])

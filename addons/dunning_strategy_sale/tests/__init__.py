@@ -8,5 +8,6 @@ from . import (
     test_recipient,
     test_rights,
     test_selection,
+    test_to_remind,
     test_tour,
 )
