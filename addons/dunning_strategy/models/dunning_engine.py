@@ -92,7 +92,8 @@ class DunningEngine(models.AbstractModel):
         - or, on the last step with ``repeat_days``, the last reminder is that old;
         - the invoice is not waiting in a pending line of another run.
 
-        The customer (its commercial partner) must be included in dunning and use this
+        The customer (its commercial partner) must be active (an archived customer is never
+        reminded), included in dunning and use this
         strategy (its own, company-dependent, else the company's default), the invoice must
         belong to the strategy's company and not be excluded, and the customer's total of the
         listed invoices (overdue or due) must reach ``min_amount``.
@@ -119,6 +120,7 @@ class DunningEngine(models.AbstractModel):
                    AND move.amount_residual > 0
                    AND move.invoice_date_due IS NOT NULL
                    AND move.dunning_excluded IS NOT TRUE
+                   AND partner.active
                    AND partner.dunning_enabled IS NOT FALSE
                    AND COALESCE(%(partner_strategy)s, company.dunning_strategy_id) = %(strategy_id)s
             ),
@@ -1123,7 +1125,7 @@ class DunningEngine(models.AbstractModel):
             partner = move.commercial_partner_id
             if not move._dunning_is_open() or move.dunning_excluded or not move.invoice_date_due:
                 continue
-            if not partner.dunning_enabled:
+            if not partner.active or not partner.dunning_enabled:
                 continue
             strategy = partner.with_company(move.company_id).dunning_strategy_id or move.company_id.dunning_strategy_id
             if strategy not in steps_cache:
@@ -1149,6 +1151,13 @@ class DunningEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _company_today(self, company):
+        """Today's date where ``company`` works: in the time zone of its address, else in the
+        user's (the cron runs as OdooBot, whose time zone says nothing about the company)."""
+        tz = company.partner_id.tz or self.env.context.get("tz") or self.env.user.tz
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
     def _cron_run(self):
         """Create today's automatic runs, then process every unfinished run in batches.
 
@@ -1157,10 +1166,10 @@ class DunningEngine(models.AbstractModel):
         """
         engine = self.sudo()
         commit = engine._can_commit()
-        today = fields.Date.context_today(engine)
         Run = engine.env["dunning.run"]
         for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
             strategy = automatic_strategy.with_company(automatic_strategy.company_id)
+            today = engine._company_today(strategy.company_id)
             already_run = Run.search_count(
                 [("strategy_id", "=", strategy.id), ("date", "=", today), ("mode", "=", "automatic")], limit=1
             )

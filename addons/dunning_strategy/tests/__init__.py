@@ -15,6 +15,7 @@ from . import (
     test_migration,
     test_performance,
     test_processing,
+    test_production_rules,
     test_recompute,
     test_screens,
     test_security,
