@@ -5,6 +5,7 @@ from . import (
     test_manual_followup,
     test_mass_followup,
     test_placeholders,
+    test_production_rules,
     test_recipient,
     test_rights,
     test_selection,
