@@ -20,6 +20,7 @@ from . import (
     test_screens,
     test_security,
     test_selection,
+    test_selection_plan,
     test_settings,
     test_tours,
 )
