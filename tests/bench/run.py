@@ -6,7 +6,7 @@ Usage, from the repository root (Odoo 18 and PostgreSQL as for ``make test``)::
     python3 tests/bench/run.py                       # 10k invoices (2,000 customers)
     python3 tests/bench/run.py --size 10k --size 100k --json tests/bench/results.json
 
-For each size, a base database ``bench_base_<size>`` is built once (``dunning_strategy`` with
+For each size, a base database ``bench_base_<size>`` (``--db-prefix`` changes ``bench``) is built once (``dunning_strategy`` with
 demo data, then ``tests/bench/seed.py``: invoices due from 20 days ahead to 150 days late, 10 %
 partly paid, 5 % excluded) and kept for the next run (``--rebuild`` drops it). Every measure runs
 in its own process on a fresh copy of it (``CREATE DATABASE ... TEMPLATE``), so that peak memory
@@ -58,8 +58,8 @@ def figure(figures, name, value, unit):
 
 
 # --------------------------------------------------------------------------- databases
-def build_base(env, size, rebuild):
-    name = f"bench_base_{size}"
+def build_base(env, size, rebuild, prefix="bench"):
+    name = f"{prefix}_base_{size}"
     if rebuild:
         env.drop_db(name)
     if env.db_exists(name):
@@ -346,9 +346,9 @@ def run_measure(env, base, measure):
         env.drop_db(work)
 
 
-def bench_size(env, size, rebuild, only):
+def bench_size(env, size, rebuild, only, prefix="bench"):
     figures = {}
-    base = build_base(env, size, rebuild)
+    base = build_base(env, size, rebuild, prefix)
 
     def wanted(name):
         return not only or name in only
@@ -391,6 +391,7 @@ def main(argv=None):
     parser.add_argument("--only", action="append", help="measure only: create_run, email, activity, letter, ...")
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the seeded base databases")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--db-prefix", default="bench", help="prefix of the bench databases (default: bench)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -400,7 +401,7 @@ def main(argv=None):
     env = devenv.Env()
     figures = {}
     for size in args.size or ["10k"]:
-        figures.update(bench_size(env, size, args.rebuild, args.only))
+        figures.update(bench_size(env, size, args.rebuild, args.only, args.db_prefix))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

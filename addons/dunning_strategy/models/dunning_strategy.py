@@ -226,6 +226,12 @@ class DunningStrategy(models.Model):
             return
         raise AccessError(self.env._("You are not allowed to launch reminders: ask a credit controller."))
 
+    @api.model
+    def _invoice_strategy_domain(self):
+        """Domain of the strategies that remind invoices: all of them here; an addon that adds
+        another kind of document (quotations) narrows it to the invoice kind."""
+        return []
+
     def _compute_candidates(self, date, step=None):
         """Customers this strategy would remind at ``date``, without creating anything.
 

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Ten years: beyond, a step means nothing for a reminder, and dates computed from it (due date
+# plus days, last reminder plus interval) overflow Python's and PostgreSQL's date ranges.
+MAX_STEP_DAYS = 3650
+
 
 class DunningStrategyStep(models.Model):
     """One level of a strategy: when it is due, and what it does (email, activity, letter)."""
@@ -100,12 +104,30 @@ class DunningStrategyStep(models.Model):
     )
 
     # Python constraints only: a failed SQL constraint reaches RPC clients untranslated.
-    @api.constrains("repeat_days", "min_interval_days")
+    @api.constrains("days", "repeat_days", "min_interval_days")
     def _check_intervals(self):
         for step in self:
             if step.repeat_days < 0 or step.min_interval_days < 0:
                 raise ValidationError(
                     self.env._("The intervals of the step %(step)s cannot be negative.", step=step.name)
+                )
+            if abs(step.days) > MAX_STEP_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The step %(step)s is due %(days)s days from the due date: give a number of days "
+                        "between -%(max)s and %(max)s (ten years).",
+                        step=step.name,
+                        days=step.days,
+                        max=MAX_STEP_DAYS,
+                    )
+                )
+            if max(step.repeat_days, step.min_interval_days) > MAX_STEP_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The intervals of the step %(step)s cannot exceed %(max)s days (ten years).",
+                        step=step.name,
+                        max=MAX_STEP_DAYS,
+                    )
                 )
 
     @api.constrains("send_email", "mail_template_id", "schedule_activity", "activity_type_id", "activity_user")

@@ -15,11 +15,13 @@ from . import (
     test_migration,
     test_performance,
     test_processing,
+    test_production_rules,
     test_recompute,
     test_screens,
     test_security,
     test_security_engine,
     test_selection,
+    test_selection_plan,
     test_settings,
     test_tours,
 )

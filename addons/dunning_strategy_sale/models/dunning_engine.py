@@ -55,7 +55,8 @@ class DunningEngine(models.AbstractModel):
         company; one query keeps it a single pass.
 
         A quotation is selected when it is open (state 'sent' and not lost: no expiration date, or
-        one at most ``dunning_quotation_lost_days`` old), of the strategy's company, uses this
+        one at most ``dunning_quotation_lost_days`` old), of an active (not archived) customer, of
+        the strategy's company, uses this
         strategy (its own, else the company's default quotation strategy), is not excluded from
         automatic follow-ups, was not followed up on or after ``date``, its next follow-up date (if
         any) is reached, it is not waiting in a pending line, its total reaches ``min_amount``, and
@@ -81,6 +82,7 @@ class DunningEngine(models.AbstractModel):
                        COALESCE(current_step.level, 0) AS current_level
                   FROM sale_order quotation
                   JOIN res_partner partner ON partner.id = quotation.partner_id
+                  JOIN res_partner customer ON customer.id = partner.commercial_partner_id
                   JOIN res_company company ON company.id = quotation.company_id
              LEFT JOIN dunning_strategy_step current_step
                         ON current_step.id = quotation.dunning_step_id
@@ -90,6 +92,7 @@ class DunningEngine(models.AbstractModel):
                    AND (quotation.validity_date IS NULL
                         OR quotation.validity_date >= %(date)s - COALESCE(company.dunning_quotation_lost_days, 0))
                    AND quotation.dunning_excluded IS NOT TRUE
+                   AND customer.active
                    AND COALESCE(quotation.dunning_strategy_id, company.dunning_quotation_strategy_id) = %(strategy_id)s
                    AND (quotation.dunning_date IS NULL OR quotation.dunning_date < %(date)s)
                    AND (quotation.dunning_next_date IS NULL OR quotation.dunning_next_date <= %(date)s)

@@ -56,6 +56,10 @@ class DunningStrategy(models.Model):
             raise AccessError(self.env._("You are not allowed to follow up quotations."))
         return super(DunningStrategy, self - quotation)._check_launch_access()
 
+    @api.model
+    def _invoice_strategy_domain(self):
+        return [*super()._invoice_strategy_domain(), ("scope", "=", "invoice")]
+
     def write(self, vals):
         if "scope" in vals:
             changed = self.filtered(lambda s: s.scope != vals["scope"])

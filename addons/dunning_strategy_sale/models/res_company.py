@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 
 DEFAULT_FOLLOWUP_DELAY = 15
 DEFAULT_LOST_DAYS = 30
+# ten years: beyond, the dates computed from these delays overflow
+MAX_DELAY_DAYS = 3650
 
 
 class ResCompany(models.Model):
@@ -41,5 +43,12 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The next follow-up delay must be at least one day and the lost delay cannot be negative."
+                    )
+                )
+            if max(company.dunning_quotation_delay, company.dunning_quotation_lost_days) > MAX_DELAY_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The follow-up delays cannot exceed %(max)s days (ten years).",
+                        max=MAX_DELAY_DAYS,
                     )
                 )

@@ -5,9 +5,11 @@ from . import (
     test_manual_followup,
     test_mass_followup,
     test_placeholders,
+    test_production_rules,
     test_recipient,
     test_rights,
     test_security_quotation,
     test_selection,
+    test_to_remind,
     test_tour,
 )

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class DunningQuotationFollowup(models.TransientModel):
@@ -138,6 +139,24 @@ class DunningQuotationFollowup(models.TransientModel):
         user can correct the wizard and try again.
         """
         self.ensure_one()
+        # A wizard sends once. Its row is locked first: a second click (or RPC call) waits for
+        # the first, then reads "done" (or retries on the serialization error) and is refused.
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT state FROM %s WHERE id = %s FOR UPDATE",
+                SQL.identifier(self._table),
+                self.id,
+                to_flush=self._fields["state"],
+            )
+        )
+        if rows and rows[0][0] == "done":
+            raise UserError(
+                self.env._(
+                    "This follow-up of %(quotation)s was already sent: it is not sent twice. Open the "
+                    "quotation's follow-up history to see it.",
+                    quotation=self.sale_order_id.name,
+                )
+            )
         order = self.sale_order_id
         today = fields.Date.context_today(self)
         if order.state != "sent":

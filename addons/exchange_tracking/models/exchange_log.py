@@ -35,6 +35,11 @@ FOLLOWUP_PAST_TOLERANCE = timedelta(minutes=5)
 FOLLOWUP_EVENT_DURATION = timedelta(minutes=30)
 DESCRIPTION_SHORT_LENGTH = 80
 HISTORY_LIMIT = 200
+# a caller may ask for fewer entries, never for an unbounded history
+HISTORY_MAX_LIMIT = 1000
+# thirty days: an email reminder further ahead means nothing, and the calendar's alarm dates
+# computed from it overflow
+MAX_REMINDER_MINUTES = 30 * 24 * 60
 
 
 class ExchangeLog(models.Model):
@@ -329,6 +334,15 @@ class ExchangeLog(models.Model):
                         minutes=exchange.followup_reminder_minutes,
                     )
                 )
+            if exchange.followup_reminder_minutes > MAX_REMINDER_MINUTES:
+                raise ValidationError(
+                    self.env._(
+                        "A reminder %(minutes)s minutes before the follow-up is too early: give at most "
+                        "%(max)s minutes (thirty days).",
+                        minutes=exchange.followup_reminder_minutes,
+                        max=MAX_REMINDER_MINUTES,
+                    )
+                )
             if exchange.followup_reminder and not exchange.followup_datetime:
                 raise ValidationError(
                     self.env._(
@@ -584,8 +598,13 @@ class ExchangeLog(models.Model):
 
         For a partner, the exchanges and messages of its contacts are included. Everything is
         read with the current user's rights: an exchange or message they may not read never
-        appears. Returns ``{"record": {...}, "entries": [...]}``.
+        appears. Returns ``{"record": {...}, "entries": [...]}``, at most ``limit`` entries
+        (``HISTORY_LIMIT`` by default, never more than ``HISTORY_MAX_LIMIT``).
         """
+        try:
+            limit = min(max(int(limit or HISTORY_LIMIT), 1), HISTORY_MAX_LIMIT)
+        except (TypeError, ValueError) as error:
+            raise UserError(self.env._("The number of history entries must be a whole number.")) from error
         record = self._get_readable_record(res_model, res_id)
         if not record:
             raise UserError(self.env._("This record does not exist anymore or you may not read it."))

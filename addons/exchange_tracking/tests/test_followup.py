@@ -203,3 +203,11 @@ class TestFollowup(ExchangeTrackingCase):
             self.assertIn(upcoming, shown)
             self.assertTrue(past.followup_overdue)
             self.assertFalse(upcoming.followup_overdue)
+
+    def test_absurd_reminder_is_rejected(self):
+        with self.assertRaisesRegex(ValidationError, "at most 43200 minutes"):
+            self._log(followup_datetime=self._in(days=1), followup_reminder=True, followup_reminder_minutes=10**9)
+        exchange = self._log(
+            followup_datetime=self._in(days=40), followup_reminder=True, followup_reminder_minutes=43200
+        )
+        self.assertEqual(exchange.followup_event_id.alarm_ids.duration_minutes, 43200)

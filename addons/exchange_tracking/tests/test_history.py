@@ -65,3 +65,20 @@ class TestHistory(ExchangeTrackingCase):
     def test_history_of_a_missing_record(self):
         with self.assertRaises(UserError):
             self.env["exchange.log"].with_user(self.author).get_history("res.partner", 0)
+
+    def test_history_is_bounded(self):
+        self.env["mail.message"].create(
+            [
+                {"model": "res.partner", "res_id": self.customer.id, "body": f"Note {n}", "message_type": "comment"}
+                for n in range(1005)
+            ]
+        )
+        History = self.env["exchange.log"].with_user(self.author)
+        customer = self.customer.id
+        self.assertEqual(len(History.get_history("res.partner", customer, limit=2)["entries"]), 2)
+        self.assertEqual(len(History.get_history("res.partner", customer)["entries"]), 200, "the default")
+        self.assertEqual(len(History.get_history("res.partner", customer, limit=None)["entries"]), 200)
+        # a caller asking for everything gets the bound, not the whole table
+        self.assertEqual(len(History.get_history("res.partner", customer, limit=10**12)["entries"]), 1000)
+        with self.assertRaisesRegex(UserError, "whole number"):
+            History.get_history("res.partner", customer, limit="all")
