@@ -157,7 +157,8 @@ class DunningDocument(models.AbstractModel):
         engine = self.env["dunning.engine"]
         return line.due_move_ids.filtered(
             lambda move: (
-                steps[engine._next_level(move, steps)].handover_partner_id and not move.dunning_collection_partner_id
+                steps[engine._next_level(move, steps, line.date)].handover_partner_id
+                and not move.dunning_collection_partner_id
             )
         )
 

@@ -76,8 +76,10 @@ class DunningEngine(models.AbstractModel):
 
         One row per open posted customer invoice of a customer that must be reminded:
         ``move_id``, ``partner_id`` (commercial partner), ``amount_residual`` (company
-        currency), and ``step_id``/``step_level``: the step due for that invoice, or None
-        when the invoice is only listed because it is overdue. Never writes anything.
+        currency), ``overdue`` (due before ``date``), ``current_level`` and ``reached_step_id``
+        (the level it already reached and that step of the strategy), and ``step_id``/
+        ``step_level``/``step_days``: the step due for that invoice, or None when the invoice is
+        only listed because it is overdue. Never writes anything.
 
         Why SQL: this runs on every open receivable of the company; the ORM would loop in
         Python over each invoice. One query keeps the cost a single pass whatever the size.
@@ -86,7 +88,9 @@ class DunningEngine(models.AbstractModel):
         payment state in ``DUNNING_OPEN_PAYMENT_STATES``. Days are counted from
         ``invoice_date_due`` (the latest installment's date). Step k is due when:
 
-        - the invoice's current level is k-1 and it is at least ``days`` days past due;
+        - k is the invoice's next level: the level above its current one, skipping the steps
+          before the due date (negative ``days``) once the invoice is overdue (an overdue
+          invoice never gets a courtesy reminder), and it is at least ``days`` days past due;
         - its last reminder (``dunning_date``) is at least ``min_interval_days`` old, and
           not on or after the run date (so two runs on one date never remind twice);
         - or, on the last step with ``repeat_days``, the last reminder is that old;
@@ -124,6 +128,11 @@ class DunningEngine(models.AbstractModel):
             open_invoices AS (
                 SELECT move.id, move.commercial_partner_id, move.invoice_date_due, move.dunning_date,
                        move.amount_residual_signed, COALESCE(current_step.level, 0) AS current_level,
+                       -- the step it climbs to next: once overdue, never a step before the due date
+                       (SELECT MIN(next_step.level)
+                          FROM steps next_step
+                         WHERE next_step.level > COALESCE(current_step.level, 0)
+                           AND (next_step.days >= 0 OR move.invoice_date_due >= %(date)s)) AS next_level,
                        EXISTS (
                             SELECT 1
                               FROM dunning_run_line_due_move_rel pending_rel
@@ -152,15 +161,19 @@ class DunningEngine(models.AbstractModel):
                        invoice.commercial_partner_id AS partner_id,
                        invoice.amount_residual_signed AS amount_residual,
                        invoice.invoice_date_due < %(date)s AS overdue,
+                       invoice.current_level,
+                       reached_step.id AS reached_step_id,
                        due_step.id AS step_id,
-                       due_step.level AS step_level
+                       due_step.level AS step_level,
+                       due_step.days AS step_days
                   FROM open_invoices invoice
+             LEFT JOIN steps reached_step ON reached_step.level = invoice.current_level
              LEFT JOIN LATERAL (
-                    SELECT step.id, step.level
+                    SELECT step.id, step.level, step.days
                       FROM steps step
                      WHERE (invoice.dunning_date IS NULL OR invoice.dunning_date < %(date)s)
                        AND (
-                            (step.level = invoice.current_level + 1
+                            (step.level = invoice.next_level
                              AND %(date)s - invoice.invoice_date_due >= step.days
                              AND (invoice.dunning_date IS NULL
                                   OR invoice.dunning_date + step.min_interval_days <= %(date)s))
@@ -182,7 +195,8 @@ class DunningEngine(models.AbstractModel):
                  WHERE invoice_step.step_id IS NOT NULL OR invoice_step.overdue
                 WINDOW per_partner AS (PARTITION BY invoice_step.partner_id)
             )
-            SELECT move_id, partner_id, amount_residual, step_id, step_level
+            SELECT move_id, partner_id, amount_residual, overdue, current_level, reached_step_id,
+                   step_id, step_level, step_days
               FROM listed
              WHERE partner_due AND partner_amount >= %(min_amount)s
           ORDER BY partner_id, move_id
@@ -220,7 +234,13 @@ class DunningEngine(models.AbstractModel):
 
     @api.model
     def _group_candidates(self, strategy, rows):
-        """One candidate per commercial partner, at the highest step due among its invoices.
+        """One candidate per commercial partner, in a tone that never goes down.
+
+        The reminder is at the highest step due among the customer's invoices, and never below
+        the highest step its listed overdue invoices already reached. A reminder before the due
+        date (a step with negative ``days``) lists the invoices not due yet only, and is not
+        sent at all to a customer whose overdue invoices are already in dunning: those upcoming
+        invoices ride along in its next reminder (``upcoming_move_ids`` of the line).
 
         :param rows: result of ``_select_candidates``
         :return: list of dicts ``partner_id``, ``step_id``, ``level``, ``move_ids`` (every
@@ -228,28 +248,36 @@ class DunningEngine(models.AbstractModel):
             ``amount_residual`` (company currency), ordered by partner.
         """
         currency = strategy.company_id.currency_id
-        candidates = {}
+        rows_by_partner = defaultdict(list)
         for row in rows:
-            candidate = candidates.get(row["partner_id"])
-            if candidate is None:
-                candidate = candidates[row["partner_id"]] = {
-                    "partner_id": row["partner_id"],
-                    "step_id": False,
-                    "level": 0,
-                    "move_ids": [],
-                    "due_move_ids": [],
-                    "amount_residual": 0.0,
+            rows_by_partner[row["partner_id"]].append(row)
+        candidates = []
+        for partner_id, partner_rows in rows_by_partner.items():
+            due = [row for row in partner_rows if row["step_id"]]
+            if not due:
+                continue
+            top_due = max(due, key=lambda row: row["step_level"])
+            reached = [row for row in partner_rows if row["overdue"] and row["current_level"]]
+            top_reached = max(reached, key=lambda row: row["current_level"], default=None)
+            step_id, level, listed = top_due["step_id"], top_due["step_level"], partner_rows
+            if top_due["step_days"] < 0:
+                # only invoices not due yet are due for a step (before their due date)
+                if reached:
+                    continue  # its overdue invoices are in dunning: no "coming due soon" note
+                listed = [row for row in partner_rows if not row["overdue"]]
+            elif top_reached and top_reached["reached_step_id"] and top_reached["current_level"] > level:
+                step_id, level = top_reached["reached_step_id"], top_reached["current_level"]
+            candidates.append(
+                {
+                    "partner_id": partner_id,
+                    "step_id": step_id,
+                    "level": level,
+                    "move_ids": [row["move_id"] for row in listed],
+                    "due_move_ids": [row["move_id"] for row in listed if row["step_id"]],
+                    "amount_residual": currency.round(sum(row["amount_residual"] or 0.0 for row in listed)),
                 }
-            candidate["move_ids"].append(row["move_id"])
-            candidate["amount_residual"] += row["amount_residual"] or 0.0
-            if row["step_id"]:
-                candidate["due_move_ids"].append(row["move_id"])
-                if row["step_level"] > candidate["level"]:
-                    candidate["step_id"] = row["step_id"]
-                    candidate["level"] = row["step_level"]
-        for candidate in candidates.values():
-            candidate["amount_residual"] = currency.round(candidate["amount_residual"])
-        return list(candidates.values())
+            )
+        return candidates
 
     @api.model
     def _prepare_manual_candidate(self, strategy, partner, date):
@@ -276,7 +304,7 @@ class DunningEngine(models.AbstractModel):
             order="invoice_date_due, id",
         )
         steps = self._steps_by_level(strategy)
-        level = max((self._next_level(move, steps) for move in moves), default=0) if steps else 0
+        level = max((self._next_level(move, steps, date) for move in moves), default=0) if steps else 0
         return {
             "partner_id": commercial_partner.id,
             "step_id": steps[level].id if level else False,
@@ -776,7 +804,13 @@ class DunningEngine(models.AbstractModel):
         steps = self._steps_by_level(line.run_id.strategy_id)
         if not steps:
             return line.step_id
-        level = max(self._next_level(move, steps) for move in due_moves)
+        date = line.run_id.date
+        level = max(self._next_level(move, steps, date) for move in due_moves)
+        # never below what its listed overdue invoices already reached (see _group_candidates)
+        reached = [
+            move.dunning_level for move in line.move_ids if move.invoice_date_due and move.invoice_date_due < date
+        ]
+        level = max([level, *[reached_level for reached_level in reached if reached_level in steps]])
         return steps[level]
 
     @api.model
@@ -784,9 +818,16 @@ class DunningEngine(models.AbstractModel):
         return {step.level: step for step in strategy.step_ids}
 
     @api.model
-    def _next_level(self, move, steps_by_level):
-        """Invoices climb one step per run; the last step repeats."""
-        return min(move.dunning_level + 1, max(steps_by_level))
+    def _next_level(self, move, steps_by_level, date):
+        """The level ``move`` climbs to at a reminder on ``date``, as ``_select_candidates``:
+        one step per run, skipping the steps before the due date once the invoice is overdue;
+        the last step repeats."""
+        last_level = max(steps_by_level)
+        overdue = bool(move.invoice_date_due) and move.invoice_date_due < date
+        for level in range(move.dunning_level + 1, last_level + 1):
+            if level in steps_by_level and (steps_by_level[level].days >= 0 or not overdue):
+                return level
+        return last_level
 
     @api.model
     def _check_lines(self, lines):
@@ -1155,7 +1196,7 @@ class DunningEngine(models.AbstractModel):
                 steps_cache[strategy] = self._steps_by_level(strategy)
             steps = steps_cache[strategy]
             for move in line.due_move_ids:
-                groups[steps[self._next_level(move, steps)], line.run_id.date] |= move
+                groups[steps[self._next_level(move, steps, line.run_id.date)], line.run_id.date] |= move
         # only dunning bookkeeping fields change: skip the accounting synchronisation of
         # account.move.write (dynamic lines, balance check) and do not flag the invoices as
         # manually modified
@@ -1197,6 +1238,7 @@ class DunningEngine(models.AbstractModel):
         """
         dates = {}
         steps_cache = {}
+        today = fields.Date.context_today(self)
         for move in moves:
             dates[move] = False
             partner = move.commercial_partner_id
@@ -1212,7 +1254,9 @@ class DunningEngine(models.AbstractModel):
                 continue
             last_level = max(steps)
             if move.dunning_level < last_level:
-                step = steps[move.dunning_level + 1]
+                step = steps[self._next_level(move, steps, today)]
+                if step.days < 0 and move.invoice_date_due < today:
+                    continue  # only steps before the due date are left: none for an overdue invoice
                 date = move.invoice_date_due + timedelta(days=step.days)
                 if move.dunning_date:
                     date = max(date, move.dunning_date + timedelta(days=max(step.min_interval_days, 1)))

@@ -45,6 +45,18 @@ class DunningRunLine(models.Model):
         string="Invoices Climbing a Step",
         help="Invoices whose next step is due: their step and reminder date advance when the line is done.",
     )
+    overdue_move_ids = fields.Many2many(
+        "account.move",
+        string="Overdue Invoices",
+        compute="_compute_overdue_move_ids",
+        help="Invoices of the reminder already due at the date of the run.",
+    )
+    upcoming_move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices Coming Due",
+        compute="_compute_overdue_move_ids",
+        help="Invoices of the reminder not due yet at the date of the run: listed apart.",
+    )
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
     manual = fields.Boolean(
         string="Added by Hand",
@@ -106,6 +118,13 @@ class DunningRunLine(models.Model):
         copy=False,
     )
     handover_message_id = fields.Many2one("mail.message", string="Hand-over Email", readonly=True, ondelete="set null")
+
+    @api.depends("move_ids.invoice_date_due", "date")
+    def _compute_overdue_move_ids(self):
+        for line in self:
+            overdue = line.move_ids.filtered(lambda move, date=line.date: move.invoice_date_due < date)
+            line.overdue_move_ids = overdue
+            line.upcoming_move_ids = line.move_ids - overdue
 
     @api.depends("late_fee_indemnity", "late_fee_interest")
     def _compute_late_fee_total(self):

@@ -13,7 +13,7 @@ _logger = logging.getLogger(__name__)
 DEMO_INVOICES = [
     ("boulangerie_martin", 3, 480.0, None),
     ("boulangerie_martin", -40, 350.0, "paid"),
-    ("garage_dupuis", -6, 1250.0, None),
+    ("garage_dupuis", -3, 1250.0, None),  # a courtesy note when it was not due yet
     ("pharmacie_leroy", -13, 860.0, None),
     ("cabinet_moreau", -26, 4200.0, 1500.0),
     ("transports_girard", -41, 2750.0, None),

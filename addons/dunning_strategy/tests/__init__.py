@@ -23,5 +23,6 @@ from . import (
     test_selection,
     test_selection_plan,
     test_settings,
+    test_tone,
     test_tours,
 )

@@ -25,9 +25,12 @@ class TestDunningAttachments(DunningLettersCommon):
         first = self._create_company_customer("First Customer")
         second = self._create_company_customer("Second Customer")
         first_invoices = self._create_invoices(
-            [self._invoice_vals(first, self._days_ago(2), 1200.0), self._invoice_vals(first, self._days_ago(1), 300.0)]
+            [
+                self._invoice_vals(first, self._days_ago(-2), 1200.0),
+                self._invoice_vals(first, self._days_ago(-1), 300.0),
+            ]
         )
-        second_invoice = self._create_invoice(second, self._days_ago(2), 75.0)
+        second_invoice = self._create_invoice(second, self._days_ago(-2), 75.0)
 
         run = self._run()
 
@@ -72,7 +75,7 @@ class TestDunningAttachments(DunningLettersCommon):
     def test_letter_is_followed_by_its_statement_and_invoices_in_the_run_pdf(self):
         self.step1.print_letter = True
         customers = [self._create_company_customer(name) for name in ("Letter One", "Letter Two")]
-        invoices = self._create_invoices([self._invoice_vals(customer, self._days_ago(2)) for customer in customers])
+        invoices = self._create_invoices([self._invoice_vals(customer, self._days_ago(-2)) for customer in customers])
 
         run = self._run()
 
@@ -94,7 +97,7 @@ class TestDunningAttachments(DunningLettersCommon):
 
     def test_invoice_already_sent_keeps_its_legal_pdf(self):
         customer = self._create_company_customer("Sent Customer")
-        invoice = self._create_invoice(customer, self._days_ago(2))
+        invoice = self._create_invoice(customer, self._days_ago(-2))
         legal_pdf = self.env["ir.actions.report"]._dunning_render_pdfs("account.account_invoices", invoice.ids)[
             invoice.id
         ]

@@ -26,7 +26,7 @@ class TestDunningCron(DunningCommon):
         cls.customers = cls.env["res.partner"].concat(
             *[cls._create_customer(f"Cron Customer {i:02d}") for i in range(25)]
         )
-        cls.invoices = cls._create_invoices([cls._invoice_vals(c, cls._days_ago(10)) for c in cls.customers])
+        cls.invoices = cls._create_invoices([cls._invoice_vals(c, cls._days_ago(20)) for c in cls.customers])
 
     def _cron(self, when=None):
         """Run the scheduled action as the cron worker does, with a progress record."""
@@ -49,7 +49,8 @@ class TestDunningCron(DunningCommon):
         self.assertEqual(run.done_count, 25)
         self.assertEqual((progress.done, progress.remaining), (25, 0))
         self._assert_each_customer_reminded_once()
-        self.assertEqual(self.invoices.dunning_step_id, self.step1)
+        # 20 days late: Reminder 1, never a courtesy note once overdue
+        self.assertEqual(self.invoices.dunning_step_id, self.step2)
 
     def test_the_cron_is_the_daily_scheduled_action(self):
         cron = self.env.ref("dunning_strategy.ir_cron_dunning_run")
@@ -106,7 +107,7 @@ class TestDunningCron(DunningCommon):
         self._cron(self.run_date + timedelta(days=1))
         runs = self.env["dunning.run"].search([("strategy_id", "=", self.strategy.id)])
         self.assertEqual(runs.mapped("date"), [self.run_date + timedelta(days=1), self.run_date])
-        self.assertEqual(self.invoices.dunning_step_id, self.step2, "the next day, one step higher")
+        self.assertEqual(self.invoices.dunning_step_id, self.step3, "the next day, one step higher")
 
     def test_a_line_done_is_never_redone(self):
         run = self._run()

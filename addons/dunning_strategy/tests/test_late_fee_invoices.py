@@ -12,7 +12,8 @@ class TestDunningLateFees(DunningLettersCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.strategy.write({"late_fees": True, "late_interest_rate": 12.15, "late_fee_indemnity": 40.0})
-        cls.step1.write({"print_letter": True, "create_fee_invoice": True})
+        # overdue invoices start at Reminder 1 (never a courtesy note once overdue)
+        (cls.step1 | cls.step2).write({"print_letter": True, "create_fee_invoice": True})
         cls.fee_product = cls.env.ref("dunning_strategy.product_dunning_late_fee")
 
     def _two_late_invoices(self, customer):
@@ -74,7 +75,7 @@ class TestDunningLateFees(DunningLettersCommon):
     def test_fees_are_invoiced_once_per_invoice(self):
         customer = self._create_company_customer("Relance Repetee")
         first, _second = self._two_late_invoices(customer)
-        self.step2.create_fee_invoice = True
+        self.step3.create_fee_invoice = True
         first_run = self._run()
         fee_invoice = first_run.line_ids.fee_move_id
         self.assertTrue(fee_invoice)

@@ -21,13 +21,13 @@ class TestDunningLetters(DunningLettersCommon):
         customer = self._create_company_customer("Boulangerie Martin")
         invoices = self._create_invoices(
             [
-                self._invoice_vals(customer, self._days_ago(2), 1200.0),
-                self._invoice_vals(customer, self._days_ago(1), 350.5),
+                self._invoice_vals(customer, self._days_ago(-2), 1200.0),
+                self._invoice_vals(customer, self._days_ago(-1), 350.5),
             ]
         )
         self._pay(invoices[1], amount=100.0)
         other = self._create_company_customer("Garage Dupuis")
-        other_invoice = self._create_invoice(other, self._days_ago(2), 99.0)
+        other_invoice = self._create_invoice(other, self._days_ago(-2), 99.0)
 
         run = self._run()
 
@@ -55,9 +55,9 @@ class TestDunningLetters(DunningLettersCommon):
         names = ["Alpha Transports", "Bravo Menuiserie", "Charlie Traiteur"]
         customers = [self._create_company_customer(name) for name in names]
         # Bravo has enough invoices for a letter of two pages
-        vals = [self._invoice_vals(customers[0], self._days_ago(2))]
-        vals += [self._invoice_vals(customers[1], self._days_ago(2), 10.0 + i) for i in range(45)]
-        vals += [self._invoice_vals(customers[2], self._days_ago(2))]
+        vals = [self._invoice_vals(customers[0], self._days_ago(-2))]
+        vals += [self._invoice_vals(customers[1], self._days_ago(-2), 10.0 + i) for i in range(45)]
+        vals += [self._invoice_vals(customers[2], self._days_ago(-2))]
         self._create_invoices(vals)
         # two batches: the run's PDF joins their parts in line order
         self.env["ir.config_parameter"].set_param("dunning_strategy.batch_size", "2")
@@ -81,7 +81,7 @@ class TestDunningLetters(DunningLettersCommon):
     def test_mjml_and_html_templates_both_print(self):
         self.step1.letter_template_id = self.mjml_template
         mjml_customer = self._create_company_customer("Mjml Customer")
-        invoice = self._create_invoice(mjml_customer, self._days_ago(2), 640.0)
+        invoice = self._create_invoice(mjml_customer, self._days_ago(-2), 640.0)
         run = self._run()
         line = run.line_ids
         self.assertEqual(line.state, "done", line.error)
@@ -93,7 +93,7 @@ class TestDunningLetters(DunningLettersCommon):
 
         self.step1.letter_template_id = self.letter_template
         html_customer = self._create_company_customer("Html Customer")
-        html_invoice = self._create_invoice(html_customer, self._days_ago(2), 320.0)
+        html_invoice = self._create_invoice(html_customer, self._days_ago(-2), 320.0)
         line = self._run().line_ids
         text = self._pdf_text(line.letter_attachment_id.raw)
         self.assertIn("Unless we are mistaken", text)
@@ -107,7 +107,7 @@ class TestDunningLetters(DunningLettersCommon):
         french = self._create_company_customer("Client Francais", lang="fr_FR")
         english = self._create_company_customer("English Customer", lang="en_US")
         self._create_invoices(
-            [self._invoice_vals(french, self._days_ago(2)), self._invoice_vals(english, self._days_ago(2))]
+            [self._invoice_vals(french, self._days_ago(-2)), self._invoice_vals(english, self._days_ago(-2))]
         )
         run = self._run()
         self.assertIn(
@@ -123,7 +123,7 @@ class TestDunningLetters(DunningLettersCommon):
         self.step1.write({"letter_template_id": template.id, "send_email": True})
         fine = [self._create_company_customer(f"Ref Customer {i}", ref=f"c{i}") for i in range(2)]
         faulty = self._create_company_customer("No Ref Customer")
-        self._create_invoices([self._invoice_vals(p, self._days_ago(2)) for p in [fine[0], faulty, fine[1]]])
+        self._create_invoices([self._invoice_vals(p, self._days_ago(-2)) for p in [fine[0], faulty, fine[1]]])
 
         run = self._run()
 
@@ -146,14 +146,14 @@ class TestDunningLetters(DunningLettersCommon):
         template = self.letter_template.copy({"name": "Empty", "body": "<div><t t-if='False'>Never</t></div>"})
         self.step1.letter_template_id = template
         customer = self._create_company_customer("Empty Letter Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         line = self._run().line_ids
         self.assertEqual(line.state, "failed")
         self.assertEqual(line.error, "The letter template Empty produced an empty letter.")
 
     def test_customer_without_postal_address_fails_the_line(self):
         customer = self._create_customer("Nowhere Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         line = self._run().line_ids
         self.assertEqual(line.state, "failed")
         self.assertIn("no postal address", line.error)
@@ -171,7 +171,7 @@ class TestDunningLetters(DunningLettersCommon):
         template.invalidate_recordset(["body"])
         self.step1.letter_template_id = template
         customer = self._create_company_customer("Sandbox Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         line = self._run().line_ids
         self.assertEqual(line.state, "failed")
         self.assertIn("forbidden", line.error)
@@ -209,14 +209,14 @@ class TestDunningLetters(DunningLettersCommon):
         # a plain template renders without running code
         self.step1.letter_template_id = plain.sudo()
         customer = self._create_company_customer("Plain Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         self.assertIn(
             "Hello Plain Customer, please pay.", self._pdf_text(self._run().line_ids.letter_attachment_id.raw)
         )
 
     def test_preview_of_a_letter(self):
         customer = self._create_company_customer("Preview Customer")
-        invoice = self._create_invoice(customer, self._days_ago(2))
+        invoice = self._create_invoice(customer, self._days_ago(-2))
         run = self.strategy._create_run(self.run_date, "manual")
         line = run.line_ids
         line.sudo().recipient_id = customer  # engine-owned: set as the engine would
@@ -227,7 +227,7 @@ class TestDunningLetters(DunningLettersCommon):
 
     def test_template_can_be_tried_on_the_last_reminder(self):
         customer = self._create_company_customer("Try Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         self._run()
         action = self.letter_template.action_check_template()
         self.assertEqual(action["params"]["type"], "success")

@@ -46,7 +46,7 @@ class TestDunningProcessing(DunningCommon):
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids, customer)
         self.assertEqual(mail.state, "outgoing", "queued for the mail cron, not sent inside the run")
-        self.assertIn("Courtesy", mail.subject)
+        self.assertIn("Reminder 1", mail.subject, "8 days late: Reminder 1, never a courtesy note once overdue")
 
     def test_emails_of_a_batch_go_to_their_recipients_only_and_stay_in_the_chatter(self):
         follower = self.salesman.partner_id
@@ -114,7 +114,7 @@ class TestDunningProcessing(DunningCommon):
         french = self._create_customer("Client Francais", lang="fr_FR")
         english = self._create_customer("English Customer", lang="en_US")
         self._create_invoices(
-            [self._invoice_vals(french, self._days_ago(2)), self._invoice_vals(english, self._days_ago(2))]
+            [self._invoice_vals(french, self._days_ago(-2)), self._invoice_vals(english, self._days_ago(-2))]
         )
         run = self._run()
         self.assertEqual(run.done_count, 2)
@@ -179,7 +179,7 @@ class TestDunningProcessing(DunningCommon):
         with_address = self._create_customer("Address Company", is_company=True)
         invoice_desk = self._create_customer("Invoice Desk", parent_id=with_address.id, type="invoice")
         alone = self._create_customer("Alone Company", is_company=True)
-        self._create_invoices([self._invoice_vals(p, self._days_ago(2)) for p in (with_contact, with_address, alone)])
+        self._create_invoices([self._invoice_vals(p, self._days_ago(-2)) for p in (with_contact, with_address, alone)])
         run = self._run()
         recipients = {line.partner_id: line.recipient_id for line in run.line_ids}
         self.assertEqual(recipients, {with_contact: accountant, with_address: invoice_desk, alone: alone})
@@ -190,7 +190,7 @@ class TestDunningProcessing(DunningCommon):
         no_email = self._create_customer("No Email Customer")
         no_email.email = False
         fine = self._create_customer("Fine Customer")
-        self._create_invoices([self._invoice_vals(p, self._days_ago(2)) for p in (no_email, fine)])
+        self._create_invoices([self._invoice_vals(p, self._days_ago(-2)) for p in (no_email, fine)])
         run = self._run()
         lines = {line.partner_id: line for line in run.line_ids}
         self.assertEqual((lines[no_email].state, lines[no_email].error), ("failed", "no email address"))
@@ -203,7 +203,7 @@ class TestDunningProcessing(DunningCommon):
         self.step1.print_letter = True
         no_email = self._create_customer("Letter Customer", city="Lyon")  # a letter needs an address
         no_email.email = False
-        invoice = self._create_invoice(no_email, self._days_ago(2))
+        invoice = self._create_invoice(no_email, self._days_ago(-2))
         run = self._run()
         self.assertEqual(run.line_ids.state, "done")
         self.assertFalse(self._messages_of(no_email), "no email without an address: the letter goes alone")
@@ -212,7 +212,7 @@ class TestDunningProcessing(DunningCommon):
     def test_invalid_email_fails_the_line(self):
         customer = self._create_customer("Invalid Email")
         customer.email = "not-an-email"
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(-2))
         run = self._run()
         self.assertEqual(run.line_ids.state, "failed")
         self.assertIn("invalid email address", run.line_ids.error)
@@ -223,7 +223,7 @@ class TestDunningProcessing(DunningCommon):
         self.step1.mail_template_id = template
         customers = [self._create_customer(f"Ref Customer {i}", ref=f"c{i}") for i in range(3)]
         faulty = self._create_customer("No Ref Customer")
-        self._create_invoices([self._invoice_vals(p, self._days_ago(2)) for p in [*customers, faulty]])
+        self._create_invoices([self._invoice_vals(p, self._days_ago(-2)) for p in [*customers, faulty]])
         run = self._run()
         lines = {line.partner_id: line for line in run.line_ids}
         self.assertEqual(lines[faulty].state, "failed")

@@ -25,20 +25,22 @@ class TestDunningScreens(DunningCommon):
         cls.excluded.dunning_excluded = True
 
     def test_customer_last_and_next_reminder_dates(self):
-        run = self._run(self._days_ago(5))
+        run = self._run()
         self.assertEqual(run.line_ids.partner_id, self.customer)
         self.customer.invalidate_recordset()
-        self.assertEqual(self.customer.dunning_last_date, self._days_ago(5))
-        self.assertEqual(self.customer.dunning_marker_id, self.markers[0])
-        # reminded at step 1: step 2 is due 7 days after the due date, so at run_date - 3
-        self.assertEqual(self.reminded.dunning_next_date, self._days_ago(3))
-        # not reminded yet: the courtesy step 3 days before its due date
-        self.assertEqual(self.fresh.dunning_next_date, self._days_ago(-27))
-        self.assertFalse(self.excluded.dunning_next_date)
-        self.assertEqual(self.customer.dunning_next_date, self._days_ago(3))
+        self.assertEqual(self.customer.dunning_last_date, self.run_date)
+        # 10 days late: Reminder 1 (an overdue invoice gets no courtesy note)
+        self.assertEqual(self.customer.dunning_marker_id, self.markers[1])
+        with freeze_time(self.run_date):
+            # reminded at step 2: step 3 is due 20 days after the due date, so at run_date + 10
+            self.assertEqual(self.reminded.dunning_next_date, self._days_ago(-10))
+            # not reminded yet, not due yet: the courtesy step 3 days before its due date
+            self.assertEqual(self.fresh.dunning_next_date, self._days_ago(-27))
+            self.assertFalse(self.excluded.dunning_next_date)
+            self.assertEqual(self.customer.dunning_next_date, self._days_ago(-10))
         # a contact shows its company's dates
         contact = self.env["res.partner"].create({"name": "Someone", "parent_id": self.customer.id})
-        self.assertEqual(contact.dunning_last_date, self._days_ago(5))
+        self.assertEqual(contact.dunning_last_date, self.run_date)
 
     def test_next_date_keeps_the_minimum_interval_and_repeats(self):
         self.step2.min_interval_days = 10
@@ -70,7 +72,7 @@ class TestDunningScreens(DunningCommon):
     def test_partner_filter_per_marker(self):
         self._run()
         action = self.env.ref("dunning_strategy.action_dunning_partner")
-        partners = self.env["res.partner"].search([("dunning_marker_id", "=", self.markers[0].id)])
+        partners = self.env["res.partner"].search([("dunning_marker_id", "=", self.markers[1].id)])
         self.assertEqual(partners, self.customer)
         arch = self.env["res.partner"].get_view(action.search_view_id.id, "search")["arch"]
         self.assertIn("<searchpanel", arch)

@@ -135,7 +135,7 @@ class TestDunningEngineSecurity(DunningCommon):
         self.assertEqual(line.state, "done", line.error)
         self.assertNotIn(self.other_invoice, line.move_ids | line.due_move_ids)
         self.assertFalse(self.other_invoice.dunning_step_id)
-        self.assertEqual(self.invoice.dunning_step_id, self.step1)
+        self.assertEqual(self.invoice.dunning_step_id, self.step2)
 
     # -- who is reminded, and where ----------------------------------------------------------
 
@@ -157,7 +157,7 @@ class TestDunningEngineSecurity(DunningCommon):
         self._run()
         with self.assertRaises(AccessError):
             self.customer.with_user(self.employee).write({"dunning_step_by_company": {}})
-        self.assertEqual(self.customer.dunning_step_id, self.step1)
+        self.assertEqual(self.customer.dunning_step_id, self.step2)
 
 
 @tagged("post_install", "-at_install")
@@ -181,18 +181,18 @@ class TestDunningMarkersPerCompany(DunningCommon):
 
     def test_marker_of_company_a_is_not_seen_in_company_b(self):
         self._run()
-        self.assertEqual(self.customer.dunning_step_id, self.step1)
-        self.assertEqual(self.customer.dunning_marker_id, self.markers[0])
+        self.assertEqual(self.customer.dunning_step_id, self.step2)
+        self.assertEqual(self.customer.dunning_marker_id, self.markers[1])
         customer_b = self.customer.with_user(self.user_b)
         self.assertFalse(customer_b.dunning_step_id)
         self.assertFalse(customer_b.dunning_marker_id)
         Partner_b = self.env["res.partner"].with_user(self.user_b)
-        self.assertNotIn(self.customer, Partner_b.search([("dunning_marker_id", "=", self.markers[0].id)]))
+        self.assertNotIn(self.customer, Partner_b.search([("dunning_marker_id", "=", self.markers[1].id)]))
         self.assertNotIn(self.customer, Partner_b.search([("dunning_step_id", "!=", False)]))
         self.assertIn(self.customer, Partner_b.search([("dunning_step_id", "=", False)]))
         Partner_a = self.env["res.partner"]
-        self.assertIn(self.customer, Partner_a.search([("dunning_marker_id", "=", self.markers[0].id)]))
-        self.assertIn(self.customer, Partner_a.search([("dunning_marker_id", "ilike", "Marker 1")]))
+        self.assertIn(self.customer, Partner_a.search([("dunning_marker_id", "=", self.markers[1].id)]))
+        self.assertIn(self.customer, Partner_a.search([("dunning_marker_id", "ilike", "Marker 2")]))
         self.assertNotIn(self.customer, Partner_a.search([("dunning_marker_id", "=", False)]))
 
     def test_each_company_has_its_own_step(self):
@@ -208,5 +208,5 @@ class TestDunningMarkersPerCompany(DunningCommon):
         self._create_invoice(self.customer, self._days_ago(6), company=self.company_b)
         strategy_b.with_company(self.company_b)._create_run(self.run_date).action_process()
         self.assertEqual(self.customer.with_company(self.company_b).dunning_marker_id, self.markers[3])
-        self.assertEqual(self.customer.with_company(self.company).dunning_marker_id, self.markers[0])
+        self.assertEqual(self.customer.with_company(self.company).dunning_marker_id, self.markers[1])
         self.assertEqual(self.customer.with_user(self.user_b).dunning_marker_id, self.markers[3])

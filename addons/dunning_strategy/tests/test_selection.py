@@ -36,9 +36,11 @@ class TestDunningSelection(DunningCommon):
         customer = self._create_customer("Late Customer")
         invoice = self._create_invoice(customer, self._days_ago(90))
         self._run()
-        self.assertEqual(invoice.dunning_step_id, self.step1, "90 days late but never reminded: step 1 first")
+        self.assertEqual(
+            invoice.dunning_step_id, self.step2, "90 days late but never reminded: the first step after the due date"
+        )
         self._run(self.run_date + timedelta(days=1))
-        self.assertEqual(invoice.dunning_step_id, self.step2)
+        self.assertEqual(invoice.dunning_step_id, self.step3)
         self.assertEqual(invoice.dunning_date, self.run_date + timedelta(days=1))
 
     def test_current_step_must_be_the_previous_one(self):
@@ -154,7 +156,7 @@ class TestDunningSelection(DunningCommon):
         contact = self._create_customer("Group Contact", parent_id=company.id)
         fresh, older, not_due = self._create_invoices(
             [
-                self._invoice_vals(company, self._days_ago(1), amount=100.0),
+                self._invoice_vals(company, self._days_ago(8), amount=100.0),
                 self._invoice_vals(contact, self._days_ago(40), amount=200.0),
                 self._invoice_vals(company, self._days_ago(5), amount=300.0),
             ]
@@ -170,7 +172,7 @@ class TestDunningSelection(DunningCommon):
         self.assertEqual(line.due_move_ids, fresh | older)
         self.assertEqual(line.amount_residual, 600.0)
         # each invoice climbs its own single step
-        self.assertEqual(fresh.dunning_step_id, self.step1)
+        self.assertEqual(fresh.dunning_step_id, self.step2, "overdue: Reminder 1, no courtesy note")
         self.assertEqual(older.dunning_step_id, self.step3)
         self.assertEqual(not_due.dunning_step_id, self.step1, "not due for step 2: unchanged")
         self.assertEqual(not_due.dunning_date, self._days_ago(2))

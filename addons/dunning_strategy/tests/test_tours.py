@@ -27,7 +27,7 @@ class TestDunningTours(DunningCommon, HttpCase):
         cls.marked = cls._create_customer("Tour Marked Customer")
         cls._create_invoices(
             [
-                cls._invoice_vals(customer, cls.today - timedelta(days=12))
+                cls._invoice_vals(customer, cls.today - timedelta(days=8))
                 for customer in (cls.alpha, cls.bravo, cls.charlie)
             ]
             + [cls._invoice_vals(cls.marked, cls.today - timedelta(days=20))]
