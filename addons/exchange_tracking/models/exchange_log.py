@@ -10,6 +10,9 @@ from odoo.tools import clean_context, html2plaintext, is_html_empty, plaintext2h
 
 GROUP_CONFIDENTIAL = "exchange_tracking.group_exchange_confidential"
 GROUP_USER_SELECTION = "exchange_tracking.group_exchange_user_selection"
+# The exchange's fields copied on its confidential note, that decide who reads the note.
+NOTE_AUDIENCE_FIELDS = {"user_id": "author_id", "confidential_group_id": "group_id", "company_id": "company_id"}
+
 
 # Activity types of a follow-up, and the exchange mode proposed for the next exchange.
 FOLLOWUP_ACTIVITY_TYPES = {
@@ -161,7 +164,8 @@ class ExchangeLog(models.Model):
     confidential_group_id = fields.Many2one(
         "res.groups",
         string="Shared With Group",
-        help="The members of this group can read and write the confidential note.",
+        help="The members of this group can read and edit the confidential note. Once the note is "
+        "written, only its author and the users who see all confidential comments can change this group.",
     )
     confidential_access = fields.Boolean(
         string="Can Access the Confidential Note",
@@ -505,10 +509,13 @@ class ExchangeLog(models.Model):
         if "partner_id" in vals and not vals["partner_id"]:
             raise ValidationError(self._missing_partner_message())
         self._check_author_selection(vals)
+        notes_to_follow = self._check_note_audience_change(vals)
         documents_before = {}
         if {"res_model", "res_id", "res_reference"} & vals.keys():
             documents_before = {exchange.id: (exchange.res_model, exchange.res_id) for exchange in self}
         result = super().write(vals)
+        if notes_to_follow:
+            notes_to_follow._follow_exchange()
         if documents_before:
             self.filtered(
                 lambda exchange: (
@@ -677,6 +684,36 @@ class ExchangeLog(models.Model):
             raise UserError(
                 self.env._("You can only log your own exchanges: choosing another author is disabled in the settings.")
             )
+
+    def _check_note_audience_change(self, vals):
+        """Refuse a write that would change who reads a confidential note, unless the writer
+        already controls the note (its author, or a user who sees every confidential comment).
+
+        The note's author, shared group and company are stored copies of the exchange's
+        ``user_id``, ``confidential_group_id`` and ``company_id``; whoever may edit the exchange
+        (its creator, an editor) could otherwise make himself the author and read the note.
+        Returns the notes to bring in line with their exchange once the write is done.
+        """
+        changed = NOTE_AUDIENCE_FIELDS.keys() & vals.keys()
+        Note = self.env["exchange.confidential.note"]
+        if not changed or not self.ids:
+            return Note
+        # sudo: finding which of these exchanges have a note at all, to check the writer's
+        # right on those notes below with his own rights (the note's text is not read).
+        notes = Note.sudo().search([("exchange_id", "in", self.ids)])
+        changing = notes.filtered(
+            lambda note: any(note[NOTE_AUDIENCE_FIELDS[field]].id != (vals[field] or False) for field in changed)
+        )
+        if changing and not changing.with_env(self.env)._can_change_audience():
+            raise AccessError(
+                self.env._(
+                    "You may not change the author, shared group or company of %(exchanges)s: that would "
+                    "change who reads its confidential note. Only the note's author and the users who see "
+                    "all confidential comments can.",
+                    exchanges=", ".join(changing.exchange_id.mapped("name")),
+                )
+            )
+        return changing
 
     def _get_document(self):
         """The related document, or an empty value when there is none or it was deleted."""

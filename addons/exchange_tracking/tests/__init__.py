@@ -5,6 +5,7 @@ from . import (
     test_followup,
     test_history,
     test_i18n,
+    test_note_audience,
     test_settings,
     test_tours,
 )
