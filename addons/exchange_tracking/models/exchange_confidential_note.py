@@ -1,9 +1,14 @@
+import base64
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 GROUP_CONFIDENTIAL = "exchange_tracking.group_exchange_confidential"
 # The fields of the note that decide who may read it: copied from the exchange by the server only.
 AUDIENCE_FIELDS = ("author_id", "group_id", "company_id")
+# <img src="/web/image/42..."> or "/web/content/42...": an attachment shown in the note.
+ATTACHMENT_SRC = re.compile(r"""src=(["'])/web/(?:image|content)/(\d+)[^"']*\1""")
 
 
 class ExchangeConfidentialNote(models.Model):
@@ -45,14 +50,19 @@ class ExchangeConfidentialNote(models.Model):
             raise AccessError(self._audience_error())
         for vals in vals_list:
             vals.update(self._audience_values(self.env["exchange.log"].browse(vals.get("exchange_id") or [])))
-        return super().create(vals_list)
+        notes = super().create(vals_list)
+        notes._inline_own_images()
+        return notes
 
     def write(self, vals):
         if "exchange_id" in vals and any(note.exchange_id.id != vals["exchange_id"] for note in self):
             raise UserError(self.env._("A confidential note cannot be moved to another exchange."))
         if not self.env.su and any(field in vals for field in AUDIENCE_FIELDS):
             raise AccessError(self._audience_error())
-        return super().write(vals)
+        result = super().write(vals)
+        if "note" in vals:
+            self._inline_own_images()
+        return result
 
     @api.model
     def _audience_values(self, exchange):
@@ -86,3 +96,48 @@ class ExchangeConfidentialNote(models.Model):
         if self.env.su or user.has_group(GROUP_CONFIDENTIAL):
             return self.has_access("read")
         return all(note.author_id == user for note in self.sudo()) and self.has_access("read")
+
+    def _inline_own_images(self):
+        """Keep the images of a note inside the note.
+
+        The HTML editor stores a pasted or uploaded image as an attachment of the record on
+        screen, the exchange, which every reader of the exchange may read. An image of the note
+        that is such an attachment, uploaded by the current user and not part of a chatter
+        message, is written into the note as a ``data:`` URI and the attachment is deleted:
+        the image is then only where the note is, behind the note's record rules.
+        """
+        Attachment = self.env["ir.attachment"]
+        for note in self:
+            html = note.note or ""
+            ids = {int(match.group(2)) for match in ATTACHMENT_SRC.finditer(html)}
+            if not ids:
+                continue
+            # sudo: the attachments are found by id among those of this very exchange that the
+            # current user uploaded; he may write the note (checked by the ORM before this call).
+            candidates = Attachment.sudo().search(
+                [
+                    ("id", "in", list(ids)),
+                    ("res_model", "=", "exchange.log"),
+                    ("res_id", "=", note.exchange_id.id),
+                    ("res_field", "=", False),
+                    ("create_uid", "=", self.env.uid),
+                    ("mimetype", "=like", "image/%"),
+                ]
+            )
+            in_messages = self.env["mail.message"].sudo().search([("attachment_ids", "in", candidates.ids)])
+            candidates -= in_messages.attachment_ids
+            if not candidates:
+                continue
+            by_id = {attachment.id: attachment for attachment in candidates}
+
+            def inline(match, by_id=by_id):
+                attachment = by_id.get(int(match.group(2)))
+                if not attachment:
+                    return match.group(0)
+                data = base64.b64encode(attachment.raw or b"").decode()
+                return f'src="data:{attachment.mimetype};base64,{data}"'
+
+            # sudo: the current user's right to write this note was checked by the ORM; the
+            # images left as links (not his uploads) make this second pass find nothing to do.
+            note.sudo().write({"note": ATTACHMENT_SRC.sub(inline, html)})
+            candidates.unlink()

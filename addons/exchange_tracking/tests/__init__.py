@@ -6,6 +6,7 @@ from . import (
     test_history,
     test_i18n,
     test_note_audience,
+    test_note_images,
     test_settings,
     test_tours,
 )
