@@ -13,7 +13,6 @@ GROUP_USER_SELECTION = "exchange_tracking.group_exchange_user_selection"
 # The exchange's fields copied on its confidential note, that decide who reads the note.
 NOTE_AUDIENCE_FIELDS = {"user_id": "author_id", "confidential_group_id": "group_id", "company_id": "company_id"}
 
-
 # Activity types of a follow-up, and the exchange mode proposed for the next exchange.
 FOLLOWUP_ACTIVITY_TYPES = {
     "call": "mail.mail_activity_data_call",
@@ -124,7 +123,8 @@ class ExchangeLog(models.Model):
         compute="_compute_res_reference",
         inverse="_inverse_res_reference",
     )
-    res_name = fields.Char(string="Document", compute="_compute_res_name", compute_sudo=True)
+    # With the reader's rights: the name of a document he may not read is never shown.
+    res_name = fields.Char(string="Document", compute="_compute_res_name", compute_sudo=False)
     user_id = fields.Many2one(
         "res.users",
         string="Author",
@@ -297,11 +297,13 @@ class ExchangeLog(models.Model):
                         model=exchange.res_model,
                     )
                 )
-            if not self.env[exchange.res_model].browse(exchange.res_id).exists():
+            # The same answer for a deleted document and for one the user may not read (or not in
+            # his companies): relating an exchange never tells whether a record exists.
+            if not exchange._get_readable_document():
                 raise ValidationError(
                     self.env._(
-                        "The related document %(model)s #%(id)s does not exist: it may have been deleted. "
-                        "Choose an existing document or leave it empty.",
+                        "The related document %(model)s #%(id)s does not exist or you may not read it. "
+                        "Choose another document or leave it empty.",
                         model=self.env["ir.model"]._get(exchange.res_model).name,
                         id=exchange.res_id,
                     )
@@ -352,11 +354,12 @@ class ExchangeLog(models.Model):
         return [(model.model, model.name) for model in models_]
 
     @api.depends("res_model", "res_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_res_reference(self):
         # Documents outside the selection (no chatter) show through res_name and the Document button.
         selectable = set(self._fields["res_reference"].get_values(self.env))
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
             exchange.res_reference = (
                 f"{document._name},{document.id}" if document and document._name in selectable else False
             )
@@ -368,17 +371,21 @@ class ExchangeLog(models.Model):
             exchange.res_id = document.id if document else False
 
     @api.depends("res_model", "res_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_res_name(self):
+        """The document's name as the current user may read it; a deleted document and one he
+        may not read get the same neutral text, so that the name never probes existence."""
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
+            name = False
             if document:
-                exchange.res_name = document.display_name
-            elif exchange.res_model:
-                exchange.res_name = self.env._(
-                    "%(model)s #%(id)s (deleted)", model=exchange.res_model, id=exchange.res_id
-                )
-            else:
-                exchange.res_name = False
+                try:
+                    name = document.display_name
+                except AccessError:
+                    name = False
+            if not name and exchange.res_model:
+                name = self.env._("%(model)s #%(id)s (not available)", model=exchange.res_model, id=exchange.res_id)
+            exchange.res_name = name
 
     @api.depends_context("uid")
     def _compute_user_selection_allowed(self):
@@ -557,10 +564,13 @@ class ExchangeLog(models.Model):
 
     def action_open_document(self):
         self.ensure_one()
-        document = self._get_document()
+        document = self._get_readable_document()
         if not document:
             raise UserError(
-                self.env._("The related document of %(exchange)s does not exist anymore.", exchange=self.name)
+                self.env._(
+                    "The related document of %(exchange)s does not exist anymore or you may not read it.",
+                    exchange=self.name,
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -715,20 +725,35 @@ class ExchangeLog(models.Model):
             )
         return changing
 
-    def _get_document(self):
-        """The related document, or an empty value when there is none or it was deleted."""
+    def _get_readable_document(self):
+        """The related document when the current user may read it, else None.
+
+        A deleted document, a document he may not read and one of a company he does not work
+        in give the same None: callers never tell the user which one it was.
+        """
         self.ensure_one()
-        if not self.res_model or not self.res_id or self.res_model not in self.env:
-            return None
-        return self.env[self.res_model].browse(self.res_id).exists() or None
+        return self._get_readable_record(self.res_model, self.res_id)
 
     @api.model
     def _get_readable_record(self, res_model, res_id):
+        """The record ``res_model``/``res_id`` when it exists and the current user may read it
+        (record rules included) in his allowed companies, else None."""
         if not res_model or not res_id or res_model not in self.env:
             return None
-        record = self.env[res_model].browse(int(res_id)).exists()
-        if not record or record._transient or not record.has_access("read"):
+        record = self.env[res_model].browse(int(res_id))
+        if record._transient or record._abstract or not record.exists() or not record.has_access("read"):
             return None
+        company_field = record._fields.get("company_id")
+        if (
+            not self.env.su
+            and company_field
+            and company_field.type == "many2one"
+            and company_field.comodel_name == "res.company"
+        ):
+            # Models without a multi-company record rule: the company is checked here.
+            company = record.sudo().company_id
+            if company and company not in self.env.companies:
+                return None
         return record
 
     @api.model
@@ -799,7 +824,7 @@ class ExchangeLog(models.Model):
         a chatter get nothing.
         """
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
             if not document or not isinstance(document, self.env.registry["mail.thread"]):
                 continue
             if not document.has_access("read"):
@@ -828,8 +853,8 @@ class ExchangeLog(models.Model):
         """The record that carries the follow-up activity: the document when it has activities
         and the user may read it, else the partner."""
         self.ensure_one()
-        document = self._get_document()
-        if document and isinstance(document, self.env.registry["mail.activity.mixin"]) and document.has_access("read"):
+        document = self._get_readable_document()
+        if document and isinstance(document, self.env.registry["mail.activity.mixin"]):
             return document
         return self.partner_id
 

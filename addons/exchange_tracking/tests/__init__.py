@@ -7,6 +7,7 @@ from . import (
     test_i18n,
     test_note_audience,
     test_note_images,
+    test_related_document,
     test_settings,
     test_tours,
 )
