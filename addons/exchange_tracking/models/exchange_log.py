@@ -817,32 +817,24 @@ class ExchangeLog(models.Model):
         }
 
     def _post_on_documents(self):
-        """Leave a short note on each related document's chatter, linking back to the exchange.
+        """Leave a neutral note on each related document's chatter, linking back to the exchange.
 
-        The note is posted as superuser (the author stays the current user): logging an exchange
-        about an invoice one may read must not need the right to write on it. Documents without
-        a chatter get nothing.
+        The note says only that an exchange was logged, with its reference and link: the
+        readers of the document may not be readers of the exchange, so nothing of what was said
+        (description, subject) goes there. It is posted with the current user's rights, and
+        only when he may post on the document (``_mail_post_access``: reading an invoice is
+        enough, a quotation needs the right to edit it); otherwise the document gets no note,
+        the exchange still counts among its exchanges. Documents without a chatter get nothing.
         """
         for exchange in self:
             document = exchange._get_readable_document()
             if not document or not isinstance(document, self.env.registry["mail.thread"]):
                 continue
-            if not document.has_access("read"):
-                raise AccessError(
-                    self.env._(
-                        "You cannot relate an exchange to %(model)s #%(id)s: you may not read it.",
-                        model=document._description,
-                        id=document.id,
-                    )
-                )
+            if not document.has_access(document._get_mail_message_access(document.ids, "create")):
+                continue
             # A Markup argument makes the translated text Markup, with the other arguments escaped.
-            body = self.env._(
-                "%(mode)s exchange %(link)s logged: %(subject)s",
-                mode=exchange.mode_id.name,
-                link=exchange._get_html_link(title=exchange.name),
-                subject=exchange.subject_id.name or exchange.description_short or "",
-            )
-            document.sudo().with_context(clean_context(self.env.context)).message_post(
+            body = self.env._("Exchange %(link)s logged.", link=exchange._get_html_link(title=exchange.name))
+            document.with_context(clean_context(self.env.context)).message_post(
                 body=body,
                 author_id=self.env.user.partner_id.id,
                 message_type="comment",

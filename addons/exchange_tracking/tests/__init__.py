@@ -1,5 +1,6 @@
 from . import (
     test_access_rights,
+    test_chatter_note,
     test_confidentiality,
     test_exchange_log,
     test_followup,
