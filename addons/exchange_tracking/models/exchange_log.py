@@ -171,6 +171,15 @@ class ExchangeLog(models.Model):
         string="Can Access the Confidential Note",
         compute="_compute_confidential_access",
     )
+    # What the form lets the user change; the server enforces the same on write.
+    confidential_editable = fields.Boolean(
+        string="Can Edit the Confidential Note",
+        compute="_compute_confidential_access",
+    )
+    confidential_sharing_editable = fields.Boolean(
+        string="Can Change Who Reads the Confidential Note",
+        compute="_compute_confidential_access",
+    )
     date = fields.Datetime(required=True, copy=False, default=fields.Datetime.now, tracking=True, index=True)
     company_id = fields.Many2one(
         "res.company",
@@ -454,15 +463,32 @@ class ExchangeLog(models.Model):
     def _compute_confidential_access(self):
         user = self.env.user
         see_all = user.has_group(GROUP_CONFIDENTIAL)
-        with_visible_note = set(self._get_visible_notes().exchange_id.ids)
+        visible_notes = {note.exchange_id.id: note for note in self._get_visible_notes()}
+        # sudo: which exchanges have a note at all (its text is not read), so that a note one
+        # may not read is not offered for writing.
+        with_note = set(
+            self.env["exchange.confidential.note"]
+            .sudo()
+            .search([("exchange_id", "in", self._origin.ids)])
+            .exchange_id.ids
+        )
         for exchange in self:
             exchange.confidential_access = (
                 see_all
                 or not exchange._origin.id
                 or exchange.user_id == user
-                or exchange._origin.id in with_visible_note
+                or exchange._origin.id in visible_notes
                 or (exchange.confidential_group_id and exchange.confidential_group_id in user.groups_id)
             )
+            note = visible_notes.get(exchange._origin.id)
+            if note:
+                # "See all confidential comments" reads only; the group edits the text, not who reads it.
+                exchange.confidential_editable = note.has_access("write")
+                exchange.confidential_sharing_editable = note._can_change_audience()
+            else:
+                # No note yet: whoever may edit the exchange writes the first one and its group.
+                editable = exchange.confidential_access and exchange._origin.id not in with_note
+                exchange.confidential_editable = exchange.confidential_sharing_editable = editable
 
     @api.depends("followup_datetime", "followup_state")
     def _compute_followup_overdue(self):

@@ -43,6 +43,29 @@ class TestNoteAudience(ExchangeTrackingCase):
         self.assertTrue(self._reads(self.see_all))
         self.assertFalse(self._reads(self.creator))
 
+    def test_the_form_offers_each_role_what_the_server_allows(self):
+        self.member.groups_id += self.env.ref("exchange_tracking.group_exchange_read_all")
+        expected = {
+            # (see the tab, edit the text, change who reads)
+            self.colleague: (True, True, True),
+            self.member: (True, True, False),
+            # reads every note and may reassign an exchange, never edits a note
+            self.see_all: (True, False, True),
+            self.creator: (False, False, False),
+        }
+        for user, flags in expected.items():
+            with self.subTest(user=user.login):
+                exchange = self.exchange.with_user(user)
+                exchange.invalidate_recordset()
+                self.assertEqual(
+                    (
+                        exchange.confidential_access,
+                        exchange.confidential_editable,
+                        exchange.confidential_sharing_editable,
+                    ),
+                    flags,
+                )
+
     def test_creator_cannot_make_himself_the_author_to_read_the_note(self):
         with self.assertRaises(AccessError):
             self.exchange.with_user(self.creator).write({"user_id": self.creator.id})
