@@ -10,6 +10,8 @@ from odoo.tools import clean_context, html2plaintext, is_html_empty, plaintext2h
 
 GROUP_CONFIDENTIAL = "exchange_tracking.group_exchange_confidential"
 GROUP_USER_SELECTION = "exchange_tracking.group_exchange_user_selection"
+# The exchange's fields copied on its confidential note, that decide who reads the note.
+NOTE_AUDIENCE_FIELDS = {"user_id": "author_id", "confidential_group_id": "group_id", "company_id": "company_id"}
 
 # Activity types of a follow-up, and the exchange mode proposed for the next exchange.
 FOLLOWUP_ACTIVITY_TYPES = {
@@ -126,7 +128,8 @@ class ExchangeLog(models.Model):
         compute="_compute_res_reference",
         inverse="_inverse_res_reference",
     )
-    res_name = fields.Char(string="Document", compute="_compute_res_name", compute_sudo=True)
+    # With the reader's rights: the name of a document he may not read is never shown.
+    res_name = fields.Char(string="Document", compute="_compute_res_name", compute_sudo=False)
     user_id = fields.Many2one(
         "res.users",
         string="Author",
@@ -166,10 +169,20 @@ class ExchangeLog(models.Model):
     confidential_group_id = fields.Many2one(
         "res.groups",
         string="Shared With Group",
-        help="The members of this group can read and write the confidential note.",
+        help="The members of this group can read and edit the confidential note. Once the note is "
+        "written, only its author and the users who see all confidential comments can change this group.",
     )
     confidential_access = fields.Boolean(
         string="Can Access the Confidential Note",
+        compute="_compute_confidential_access",
+    )
+    # What the form lets the user change; the server enforces the same on write.
+    confidential_editable = fields.Boolean(
+        string="Can Edit the Confidential Note",
+        compute="_compute_confidential_access",
+    )
+    confidential_sharing_editable = fields.Boolean(
+        string="Can Change Who Reads the Confidential Note",
         compute="_compute_confidential_access",
     )
     date = fields.Datetime(required=True, copy=False, default=fields.Datetime.now, tracking=True, index=True)
@@ -298,11 +311,13 @@ class ExchangeLog(models.Model):
                         model=exchange.res_model,
                     )
                 )
-            if not self.env[exchange.res_model].browse(exchange.res_id).exists():
+            # The same answer for a deleted document and for one the user may not read (or not in
+            # his companies): relating an exchange never tells whether a record exists.
+            if not exchange._get_readable_document():
                 raise ValidationError(
                     self.env._(
-                        "The related document %(model)s #%(id)s does not exist: it may have been deleted. "
-                        "Choose an existing document or leave it empty.",
+                        "The related document %(model)s #%(id)s does not exist or you may not read it. "
+                        "Choose another document or leave it empty.",
                         model=self.env["ir.model"]._get(exchange.res_model).name,
                         id=exchange.res_id,
                     )
@@ -362,11 +377,12 @@ class ExchangeLog(models.Model):
         return [(model.model, model.name) for model in models_]
 
     @api.depends("res_model", "res_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_res_reference(self):
         # Documents outside the selection (no chatter) show through res_name and the Document button.
         selectable = set(self._fields["res_reference"].get_values(self.env))
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
             exchange.res_reference = (
                 f"{document._name},{document.id}" if document and document._name in selectable else False
             )
@@ -378,17 +394,21 @@ class ExchangeLog(models.Model):
             exchange.res_id = document.id if document else False
 
     @api.depends("res_model", "res_id")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_res_name(self):
+        """The document's name as the current user may read it; a deleted document and one he
+        may not read get the same neutral text, so that the name never probes existence."""
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
+            name = False
             if document:
-                exchange.res_name = document.display_name
-            elif exchange.res_model:
-                exchange.res_name = self.env._(
-                    "%(model)s #%(id)s (deleted)", model=exchange.res_model, id=exchange.res_id
-                )
-            else:
-                exchange.res_name = False
+                try:
+                    name = document.display_name
+                except AccessError:
+                    name = False
+            if not name and exchange.res_model:
+                name = self.env._("%(model)s #%(id)s (not available)", model=exchange.res_model, id=exchange.res_id)
+            exchange.res_name = name
 
     @api.depends_context("uid")
     def _compute_user_selection_allowed(self):
@@ -457,15 +477,32 @@ class ExchangeLog(models.Model):
     def _compute_confidential_access(self):
         user = self.env.user
         see_all = user.has_group(GROUP_CONFIDENTIAL)
-        with_visible_note = set(self._get_visible_notes().exchange_id.ids)
+        visible_notes = {note.exchange_id.id: note for note in self._get_visible_notes()}
+        # sudo: which exchanges have a note at all (its text is not read), so that a note one
+        # may not read is not offered for writing.
+        with_note = set(
+            self.env["exchange.confidential.note"]
+            .sudo()
+            .search([("exchange_id", "in", self._origin.ids)])
+            .exchange_id.ids
+        )
         for exchange in self:
             exchange.confidential_access = (
                 see_all
                 or not exchange._origin.id
                 or exchange.user_id == user
-                or exchange._origin.id in with_visible_note
+                or exchange._origin.id in visible_notes
                 or (exchange.confidential_group_id and exchange.confidential_group_id in user.groups_id)
             )
+            note = visible_notes.get(exchange._origin.id)
+            if note:
+                # "See all confidential comments" reads only; the group edits the text, not who reads it.
+                exchange.confidential_editable = note.has_access("write")
+                exchange.confidential_sharing_editable = note._can_change_audience()
+            else:
+                # No note yet: whoever may edit the exchange writes the first one and its group.
+                editable = exchange.confidential_access and exchange._origin.id not in with_note
+                exchange.confidential_editable = exchange.confidential_sharing_editable = editable
 
     @api.depends("followup_datetime", "followup_state")
     def _compute_followup_overdue(self):
@@ -519,10 +556,13 @@ class ExchangeLog(models.Model):
         if "partner_id" in vals and not vals["partner_id"]:
             raise ValidationError(self._missing_partner_message())
         self._check_author_selection(vals)
+        notes_to_follow = self._check_note_audience_change(vals)
         documents_before = {}
         if {"res_model", "res_id", "res_reference"} & vals.keys():
             documents_before = {exchange.id: (exchange.res_model, exchange.res_id) for exchange in self}
         result = super().write(vals)
+        if notes_to_follow:
+            notes_to_follow._follow_exchange()
         if documents_before:
             self.filtered(
                 lambda exchange: (
@@ -564,10 +604,13 @@ class ExchangeLog(models.Model):
 
     def action_open_document(self):
         self.ensure_one()
-        document = self._get_document()
+        document = self._get_readable_document()
         if not document:
             raise UserError(
-                self.env._("The related document of %(exchange)s does not exist anymore.", exchange=self.name)
+                self.env._(
+                    "The related document of %(exchange)s does not exist anymore or you may not read it.",
+                    exchange=self.name,
+                )
             )
         return {
             "type": "ir.actions.act_window",
@@ -697,20 +740,65 @@ class ExchangeLog(models.Model):
                 self.env._("You can only log your own exchanges: choosing another author is disabled in the settings.")
             )
 
-    def _get_document(self):
-        """The related document, or an empty value when there is none or it was deleted."""
+    def _check_note_audience_change(self, vals):
+        """Refuse a write that would change who reads a confidential note, unless the writer
+        already controls the note (its author, or a user who sees every confidential comment).
+
+        The note's author, shared group and company are stored copies of the exchange's
+        ``user_id``, ``confidential_group_id`` and ``company_id``; whoever may edit the exchange
+        (its creator, an editor) could otherwise make himself the author and read the note.
+        Returns the notes to bring in line with their exchange once the write is done.
+        """
+        changed = NOTE_AUDIENCE_FIELDS.keys() & vals.keys()
+        Note = self.env["exchange.confidential.note"]
+        if not changed or not self.ids:
+            return Note
+        # sudo: finding which of these exchanges have a note at all, to check the writer's
+        # right on those notes below with his own rights (the note's text is not read).
+        notes = Note.sudo().search([("exchange_id", "in", self.ids)])
+        changing = notes.filtered(
+            lambda note: any(note[NOTE_AUDIENCE_FIELDS[field]].id != (vals[field] or False) for field in changed)
+        )
+        if changing and not changing.with_env(self.env)._can_change_audience():
+            raise AccessError(
+                self.env._(
+                    "You may not change the author, shared group or company of %(exchanges)s: that would "
+                    "change who reads its confidential note. Only the note's author and the users who see "
+                    "all confidential comments can.",
+                    exchanges=", ".join(changing.exchange_id.mapped("name")),
+                )
+            )
+        return changing
+
+    def _get_readable_document(self):
+        """The related document when the current user may read it, else None.
+
+        A deleted document, a document he may not read and one of a company he does not work
+        in give the same None: callers never tell the user which one it was.
+        """
         self.ensure_one()
-        if not self.res_model or not self.res_id or self.res_model not in self.env:
-            return None
-        return self.env[self.res_model].browse(self.res_id).exists() or None
+        return self._get_readable_record(self.res_model, self.res_id)
 
     @api.model
     def _get_readable_record(self, res_model, res_id):
+        """The record ``res_model``/``res_id`` when it exists and the current user may read it
+        (record rules included) in his allowed companies, else None."""
         if not res_model or not res_id or res_model not in self.env:
             return None
-        record = self.env[res_model].browse(int(res_id)).exists()
-        if not record or record._transient or not record.has_access("read"):
+        record = self.env[res_model].browse(int(res_id))
+        if record._transient or record._abstract or not record.exists() or not record.has_access("read"):
             return None
+        company_field = record._fields.get("company_id")
+        if (
+            not self.env.su
+            and company_field
+            and company_field.type == "many2one"
+            and company_field.comodel_name == "res.company"
+        ):
+            # Models without a multi-company record rule: the company is checked here.
+            company = record.sudo().company_id
+            if company and company not in self.env.companies:
+                return None
         return record
 
     @api.model
@@ -774,32 +862,24 @@ class ExchangeLog(models.Model):
         }
 
     def _post_on_documents(self):
-        """Leave a short note on each related document's chatter, linking back to the exchange.
+        """Leave a neutral note on each related document's chatter, linking back to the exchange.
 
-        The note is posted as superuser (the author stays the current user): logging an exchange
-        about an invoice one may read must not need the right to write on it. Documents without
-        a chatter get nothing.
+        The note says only that an exchange was logged, with its reference and link: the
+        readers of the document may not be readers of the exchange, so nothing of what was said
+        (description, subject) goes there. It is posted with the current user's rights, and
+        only when he may post on the document (``_mail_post_access``: reading an invoice is
+        enough, a quotation needs the right to edit it); otherwise the document gets no note,
+        the exchange still counts among its exchanges. Documents without a chatter get nothing.
         """
         for exchange in self:
-            document = exchange._get_document()
+            document = exchange._get_readable_document()
             if not document or not isinstance(document, self.env.registry["mail.thread"]):
                 continue
-            if not document.has_access("read"):
-                raise AccessError(
-                    self.env._(
-                        "You cannot relate an exchange to %(model)s #%(id)s: you may not read it.",
-                        model=document._description,
-                        id=document.id,
-                    )
-                )
+            if not document.has_access(document._get_mail_message_access(document.ids, "create")):
+                continue
             # A Markup argument makes the translated text Markup, with the other arguments escaped.
-            body = self.env._(
-                "%(mode)s exchange %(link)s logged: %(subject)s",
-                mode=exchange.mode_id.name,
-                link=exchange._get_html_link(title=exchange.name),
-                subject=exchange.subject_id.name or exchange.description_short or "",
-            )
-            document.sudo().with_context(clean_context(self.env.context)).message_post(
+            body = self.env._("Exchange %(link)s logged.", link=exchange._get_html_link(title=exchange.name))
+            document.with_context(clean_context(self.env.context)).message_post(
                 body=body,
                 author_id=self.env.user.partner_id.id,
                 message_type="comment",
@@ -810,8 +890,8 @@ class ExchangeLog(models.Model):
         """The record that carries the follow-up activity: the document when it has activities
         and the user may read it, else the partner."""
         self.ensure_one()
-        document = self._get_document()
-        if document and isinstance(document, self.env.registry["mail.activity.mixin"]) and document.has_access("read"):
+        document = self._get_readable_document()
+        if document and isinstance(document, self.env.registry["mail.activity.mixin"]):
             return document
         return self.partner_id
 

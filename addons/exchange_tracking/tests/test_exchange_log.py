@@ -68,6 +68,8 @@ class TestExchangeLog(ExchangeTrackingCase):
             self._log(res_model="product.template")
 
     def test_document_chatter_gets_a_link_back(self):
+        # The note is posted with the author's rights: posting on a product needs editing it.
+        self.author.groups_id += self.env.ref("product.group_product_manager")
         product = self.env["product.template"].create({"name": "Croissant"})
         exchange = self._log(res_model="product.template", res_id=product.id)
         message = product.message_ids.filtered(
@@ -81,6 +83,7 @@ class TestExchangeLog(ExchangeTrackingCase):
         self.assertEqual(exchange.res_name, "Croissant")
 
     def test_link_back_when_the_document_changes(self):
+        self.author.groups_id += self.env.ref("product.group_product_manager")
         first, second = self.env["product.template"].create([{"name": "Brioche"}, {"name": "Baguette"}])
         exchange = self._log(res_model="product.template", res_id=first.id)
         exchange.res_reference = second

@@ -50,6 +50,7 @@ class TestHistory(ExchangeTrackingCase):
         self.assertEqual(entry["kind"], self.mode_phone.name)
 
     def test_document_history_skips_the_link_back_note(self):
+        self.author.groups_id += self.env.ref("product.group_product_manager")
         product = self.env["product.template"].create({"name": "Fougasse"})
         exchange = self._log(res_model="product.template", res_id=product.id)
         history = self.env["exchange.log"].with_user(self.author).get_history("product.template", product.id)

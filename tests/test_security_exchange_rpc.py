@@ -1,0 +1,378 @@
+"""Issue 13, items 4, 5, 6 and 8 (chatter note): exchanges and their confidential notes attacked
+over XML-RPC by each role, on a real server, next to the same roles doing their legitimate work.
+
+Roles: the exchange creator (logs exchanges for colleagues, edits what he logged, is a
+salesperson), the note's author, a member of the group the note is shared with (who sees all
+exchanges), a user who sees all confidential comments, a salesperson who reads every order but
+no exchange, a plain employee (no exchange right) and a portal user.
+"""
+
+import base64
+import uuid
+import xmlrpc.client
+
+import pytest
+from odoo_server import OdooServer
+
+RPC_ACCESS_ERROR = 4
+RPC_USER_ERROR = 2  # UserError and ValidationError
+SECRET = "Accepte -12 % si livraison avant Pâques"
+DESCRIPTION = "Le client menace de partir chez le concurrent"
+PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+GROUPS = {
+    "creator": [
+        "base.group_user",
+        "sales_team.group_sale_salesman",
+        "exchange_tracking.group_exchange_delete",
+        "exchange_tracking.group_exchange_user_selection",
+    ],
+    "author": ["base.group_user", "exchange_tracking.group_exchange_delete"],
+    "member": ["base.group_user", "exchange_tracking.group_exchange_read_all"],
+    "see_all": [
+        "base.group_user",
+        "exchange_tracking.group_exchange_read_all",
+        "exchange_tracking.group_exchange_confidential",
+    ],
+    # reads every order, not the exchanges
+    "reader": ["base.group_user", "sales_team.group_sale_salesman_all_leads"],
+    "plain": ["base.group_user"],
+    "portal": ["base.group_portal"],
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = OdooServer(f"ext_exsec_{uuid.uuid4().hex[:6]}")
+    srv.create_database()
+    srv.start()
+    yield srv
+    srv.kill()
+    srv.drop_database()
+
+
+def xmlid(admin, name):
+    module, ref = name.split(".")
+    rows = admin.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", ref)], fields=["res_id"])
+    return rows[0]["res_id"]
+
+
+@pytest.fixture(scope="module")
+def world(server):
+    """One user per role, a customer, a shared group and an exchange the creator logged for the
+    author, whose note the author wrote and shares with the group."""
+    admin = server.login()
+    # the administrator relates exchanges of others in the tests below
+    selection = xmlid(admin, "exchange_tracking.group_exchange_user_selection")
+    admin.call("res.users", "write", [admin.uid], {"groups_id": [(4, selection)]})
+    company_a = admin.call("res.users", "read", [admin.uid], fields=["company_id"])[0]["company_id"][0]
+    shared_group = admin.call("res.groups", "create", {"name": "Grands comptes"})
+    creator_group = admin.call("res.groups", "create", {"name": "Amis du créateur"})
+    users = {}
+    for role, groups in GROUPS.items():
+        login = f"rpc_exsec_{role}"
+        group_ids = [xmlid(admin, name) for name in groups]
+        if role == "member":
+            group_ids.append(shared_group)
+        if role == "creator":
+            group_ids.append(creator_group)
+        users[role] = admin.call(
+            "res.users",
+            "create",
+            {
+                "name": f"Exsec {role}",
+                "login": login,
+                "password": f"{login}-pw-123",
+                # mail.thread needs an author's address to log the exchange's chatter messages
+                "email": f"{login}@example.com",
+                "company_id": company_a,
+                "company_ids": [(6, 0, [company_a])],
+                "groups_id": [(6, 0, group_ids)],
+            },
+        )
+    customer = admin.call("res.partner", "create", {"name": "Boulangerie Lefèvre", "is_company": True})
+    creator = as_role(server, "creator")
+    exchange = creator.call(
+        "exchange.log",
+        "create",
+        {
+            "partner_id": customer,
+            "user_id": users["author"],
+            "confidential_group_id": shared_group,
+            "description": "<p>Appel de suivi</p>",
+        },
+    )
+    as_role(server, "author").call("exchange.log", "write", [exchange], {"confidential_note": f"<p>{SECRET}</p>"})
+    company_b = admin.call("res.company", "create", {"name": "Société B", "currency_id": 1})
+    partner_b = admin.call("res.partner", "create", {"name": "Client secret de B", "company_id": company_b})
+    return {
+        "admin": admin,
+        "users": users,
+        "customer": customer,
+        "exchange": exchange,
+        "shared_group": shared_group,
+        "creator_group": creator_group,
+        "partner_b": partner_b,
+        "subtype": xmlid(admin, "exchange_tracking.mt_exchange_logged"),
+    }
+
+
+def as_role(server, role):
+    login = f"rpc_exsec_{role}"
+    return server.login(login, f"{login}-pw-123")
+
+
+def refused(call, *args, code=RPC_ACCESS_ERROR, **kwargs):
+    """Assert the call is refused with ``code`` and a message, never a traceback; return it."""
+    with pytest.raises(xmlrpc.client.Fault) as fault:
+        call(*args, **kwargs)
+    assert fault.value.faultCode == code, fault.value.faultString
+    assert "Traceback" not in fault.value.faultString
+    return fault.value.faultString
+
+
+def note_of(rpc, exchange):
+    return rpc.call("exchange.log", "read", [exchange], fields=["confidential_note"])[0]["confidential_note"] or ""
+
+
+def stored_note(world):
+    """The note record as the administrator reads it (he sees all confidential comments)."""
+    rows = world["admin"].call(
+        "exchange.confidential.note",
+        "search_read",
+        [("exchange_id", "=", world["exchange"])],
+        fields=["author_id", "group_id", "company_id", "note"],
+    )
+    assert len(rows) == 1
+    return rows[0]
+
+
+# -- item 4: who reads the confidential note -------------------------------------------------
+
+
+def test_author_group_and_see_all_read_the_note(server, world):
+    for role in ("author", "member", "see_all"):
+        assert SECRET in note_of(as_role(server, role), world["exchange"]), role
+    # the creator logged it, may edit the exchange, and does not read the note
+    assert SECRET not in note_of(as_role(server, "creator"), world["exchange"])
+
+
+def test_creator_cannot_make_himself_author_or_share_the_note(server, world):
+    creator = as_role(server, "creator")
+    exchange = world["exchange"]
+    for values in (
+        {"user_id": world["users"]["creator"]},
+        {"confidential_group_id": world["creator_group"]},
+        {"company_id": False},
+    ):
+        message = refused(creator.call, "exchange.log", "write", [exchange], values)
+        assert "confidential note" in message
+    note = stored_note(world)
+    assert (note["author_id"][0], note["group_id"][0]) == (world["users"]["author"], world["shared_group"])
+    author = world["admin"].call("exchange.log", "read", [exchange], fields=["user_id"])[0]["user_id"][0]
+    assert author == world["users"]["author"]
+    assert SECRET not in note_of(creator, exchange)
+    assert not creator.call("exchange.log", "search", [("confidential_note", "ilike", "Pâques")])
+
+
+def test_nobody_rewrites_who_reads_on_the_note_itself(server, world):
+    note = stored_note(world)
+    for role in ("member", "author"):
+        rpc = as_role(server, role)
+        for values in (
+            {"author_id": world["users"][role]},
+            {"group_id": world["creator_group"]},
+            {"company_id": False},
+        ):
+            refused(rpc.call, "exchange.confidential.note", "write", [note["id"]], values)
+    after = stored_note(world)
+    assert (after["author_id"], after["group_id"], after["company_id"]) == (
+        note["author_id"],
+        note["group_id"],
+        note["company_id"],
+    )
+    # the member still edits the text, as the group may
+    member = as_role(server, "member")
+    member.call("exchange.confidential.note", "write", [note["id"]], {"note": f"<p>{SECRET} (relu)</p>"})
+    assert "(relu)" in note_of(as_role(server, "author"), world["exchange"])
+
+
+def test_first_writer_of_a_note_does_not_keep_it(server, world):
+    creator = as_role(server, "creator")
+    exchange = creator.call(
+        "exchange.log",
+        "create",
+        {"partner_id": world["customer"], "user_id": world["users"]["author"], "confidential_note": f"<p>{SECRET}</p>"},
+    )
+    assert SECRET not in note_of(creator, exchange)
+    assert SECRET in note_of(as_role(server, "author"), exchange)
+    note_ids = world["admin"].call("exchange.confidential.note", "search", [("exchange_id", "=", exchange)])
+    refused(creator.call, "exchange.confidential.note", "read", note_ids, fields=["note"])
+    refused(creator.call, "exchange.log", "write", [exchange], {"confidential_note": "<p>écrasée</p>"})
+
+
+def test_see_all_confidential_reads_but_does_not_edit_or_delete(server, world):
+    see_all = as_role(server, "see_all")
+    note = stored_note(world)
+    refused(see_all.call, "exchange.confidential.note", "write", [note["id"]], {"note": "<p>réécrite</p>"})
+    refused(see_all.call, "exchange.confidential.note", "unlink", [note["id"]])
+    assert stored_note(world)["note"] == note["note"]
+
+
+def test_plain_employee_and_portal_get_nothing(server, world):
+    for role in ("plain", "portal"):
+        rpc = as_role(server, role)
+        for model in ("exchange.log", "exchange.confidential.note"):
+            refused(rpc.call, model, "search_read", [], fields=["display_name"])
+        refused(rpc.call, "exchange.log", "read", [world["exchange"]], fields=["confidential_note", "res_name"])
+        refused(rpc.call, "exchange.confidential.note", "create", {"exchange_id": world["exchange"], "note": "x"})
+
+
+# -- item 5: images of the note ----------------------------------------------------------------
+
+
+def test_image_of_the_note_is_not_an_attachment_of_the_exchange(server, world):
+    author = as_role(server, "author")
+    reader = as_role(server, "member")  # sees all exchanges; this one's note is not shared
+    exchange = author.call("exchange.log", "create", {"partner_id": world["customer"]})
+    assert reader.call("exchange.log", "search", [("id", "=", exchange)])
+    # What the HTML editor does with a pasted image: an attachment of the record on screen.
+    attachment = author.call(
+        "ir.attachment",
+        "create",
+        {
+            "name": "devis-signe.png",
+            "datas": base64.b64encode(PIXEL_PNG).decode(),
+            "res_model": "exchange.log",
+            "res_id": exchange,
+        },
+    )
+    token = author.call("ir.attachment", "generate_access_token", [attachment])[0]
+    html = f'<p>{SECRET}<img src="/web/image/{attachment}?access_token={token}"></p>'
+    author.call("exchange.log", "write", [exchange], {"confidential_note": html})
+
+    assert not world["admin"].call("ir.attachment", "search", [("id", "=", attachment)])
+    domain = [("res_model", "=", "exchange.log"), ("res_id", "=", exchange)]
+    assert not reader.call("ir.attachment", "search_read", domain, fields=["name"])
+    assert not reader.call("exchange.log", "read", [exchange], fields=["confidential_note"])[0]["confidential_note"]
+    note = note_of(author, exchange)
+    assert "data:image/png;base64," in note and "/web/image/" not in note
+
+
+# -- item 6: the related document ----------------------------------------------------------
+
+
+def test_related_document_names_and_existence_are_not_probed(server, world):
+    creator = as_role(server, "creator")
+    admin = world["admin"]
+    parameter = admin.call("ir.config_parameter", "search", [("key", "=", "web.base.url")])[0]
+    gone = admin.call("res.partner", "create", {"name": "Client supprimé"})
+    admin.call("res.partner", "unlink", [gone])
+
+    def relate(res_model, res_id):
+        values = {"partner_id": world["customer"], "res_model": res_model, "res_id": res_id}
+        return refused(creator.call, "exchange.log", "create", values, code=RPC_USER_ERROR)
+
+    forbidden, absent = relate("res.partner", world["partner_b"]), relate("res.partner", gone)
+    assert "does not exist or you may not read it" in forbidden
+    assert forbidden.replace(str(world["partner_b"]), "N") == absent.replace(str(gone), "N")
+    assert "Client secret" not in forbidden
+    assert "does not exist or you may not read it" in relate("ir.config_parameter", parameter)
+
+    # Exchanges of the creator that the administrator related to records the creator may not
+    # read: a system parameter, and a partner deleted since.
+    names = {}
+    soon_gone = admin.call("res.partner", "create", {"name": "Client bientôt supprimé"})
+    for res_model, res_id in (("ir.config_parameter", parameter), ("res.partner", soon_gone)):
+        exchange = admin.call("exchange.log", "create", {"partner_id": world["customer"]})
+        admin.call(
+            "exchange.log",
+            "write",
+            [exchange],
+            {"res_model": res_model, "res_id": res_id, "user_id": world["users"]["creator"]},
+        )
+        if res_model == "res.partner":
+            admin.call("res.partner", "unlink", [res_id])
+        row = creator.call("exchange.log", "read", [exchange], fields=["res_name", "res_reference"])[0]
+        assert not row["res_reference"]
+        names[res_model] = row["res_name"].replace(str(res_id), "N").replace(res_model, "M")
+        refused(creator.call, "exchange.log", "action_open_document", [exchange], code=RPC_USER_ERROR)
+    assert names["ir.config_parameter"] == names["res.partner"], "the same answer for forbidden and missing"
+    assert "web.base.url" not in names["ir.config_parameter"]
+
+
+@pytest.fixture(scope="module")
+def logged_order(server, world):
+    """The creator's own quotation, and an exchange he logged about it."""
+    creator = as_role(server, "creator")
+    product = world["admin"].call("product.product", "search", [("sale_ok", "=", True)], limit=1)[0]
+    order = creator.call(
+        "sale.order",
+        "create",
+        {"partner_id": world["customer"], "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 3})]},
+    )
+    values = {
+        "partner_id": world["customer"],
+        "res_model": "sale.order",
+        "res_id": order,
+        "description": f"<p>{DESCRIPTION}</p>",
+    }
+    exchange = creator.call("exchange.log", "create", values)
+    return {"order": order, "exchange": exchange}
+
+
+def test_creator_logs_an_exchange_on_a_document_he_can_read(server, world, logged_order):
+    creator = as_role(server, "creator")
+    row = creator.call("exchange.log", "read", [logged_order["exchange"]], fields=["res_name", "res_reference"])[0]
+    order_name = creator.call("sale.order", "read", [logged_order["order"]], fields=["name"])[0]["name"]
+    assert row["res_name"] == order_name
+    assert row["res_reference"] == f"sale.order,{logged_order['order']}"
+
+
+# -- item 8: the note left on the document's chatter ------------------------------------------
+
+
+def chatter_notes(rpc, world, model, res_id):
+    domain = [("model", "=", model), ("res_id", "=", res_id), ("subtype_id", "=", world["subtype"])]
+    return rpc.call("mail.message", "search_read", domain, fields=["body", "author_id", "create_uid"])
+
+
+def test_chatter_note_is_neutral_and_posted_by_the_user(server, world, logged_order):
+    admin, order = world["admin"], logged_order["order"]
+    notes = chatter_notes(admin, world, "sale.order", order)
+    assert len(notes) == 1
+    name = admin.call("exchange.log", "read", [logged_order["exchange"]], fields=["name"])[0]["name"]
+    assert name in notes[0]["body"]
+    assert DESCRIPTION not in notes[0]["body"]
+    assert notes[0]["create_uid"][0] == world["users"]["creator"], "posted with the user's rights, not as superuser"
+    # A salesperson who reads every order but no exchange reads the note, not what was said.
+    reader = as_role(server, "reader")
+    refused(reader.call, "exchange.log", "read", [logged_order["exchange"]], fields=["description"])
+    seen = reader.call(
+        "mail.message", "search_read", [("model", "=", "sale.order"), ("res_id", "=", order)], fields=["body"]
+    )
+    assert any(name in message["body"] for message in seen)
+    assert all(DESCRIPTION not in message["body"] for message in seen)
+
+
+def test_no_chatter_note_where_the_user_may_not_post(server, world):
+    creator = as_role(server, "creator")
+    admin = world["admin"]
+    template = admin.call("product.template", "search", [], limit=1)[0]
+    values = {
+        "partner_id": world["customer"],
+        "res_model": "product.template",
+        "res_id": template,
+        "description": f"<p>{DESCRIPTION}</p>",
+    }
+    # Reading a product is not the right to post on it: the exchange is logged, no note is left.
+    assert creator.call("exchange.log", "create", values)
+    assert not chatter_notes(admin, world, "product.template", template)
+    # An order of someone else, that the creator may not read: refused, nothing posted on it.
+    other_order = admin.call(
+        "sale.order", "create", {"partner_id": world["customer"], "user_id": world["users"]["reader"]}
+    )
+    values = {"partner_id": world["customer"], "res_model": "sale.order", "res_id": other_order}
+    refused(creator.call, "exchange.log", "create", values, code=RPC_USER_ERROR)
+    assert not chatter_notes(admin, world, "sale.order", other_order)
