@@ -220,6 +220,7 @@ def test_branch_that_is_not_18(odoo_repo, project):
         ensure_odoo(project, str(odoo_repo), "17.0", run=pip, log=quiet)
     where = Layout(project)
     assert not where.src.exists() and not where.venv.exists() and not pip.commands
+    assert not (where.base / "src.partial").exists()
     # nothing of it is kept: the right branch is fetched next
     ensure_odoo(project, str(odoo_repo), "18.0", run=pip, log=quiet)
     assert odoo_bootstrap.release_serie((where.src / "odoo" / "release.py").read_text()) == "18.0"
