@@ -79,7 +79,7 @@ def find_odoo():
         check=False,
     )
     if probe.returncode != 0:
-        fetch_odoo_and_reexec()
+        fetch_odoo_and_reexec(probe.stderr)
     odoo_dir, serie = probe.stdout.split()
     if serie != "18.0":
         die(f"Odoo {serie} was found at {odoo_dir}; this project needs Odoo 18.0.", 2)
@@ -92,13 +92,14 @@ def find_odoo():
     return [sys.executable, "-m", "odoo"], extra, odoo_dir.parent
 
 
-def fetch_odoo_and_reexec():
+def fetch_odoo_and_reexec(import_error):
     """Fetch Odoo 18.0 into .odoo/ (or reuse it), then run this same command again with the
     Python of its virtual environment, so that everything after, tests included, runs there."""
     import odoo_bootstrap
 
-    if odoo_bootstrap.in_bootstrap_venv(ROOT):
-        die(ODOO_MISSING.format(python=sys.executable) + "\n(.odoo/venv has no working Odoo: make clean-odoo.)", 2)
+    if odoo_bootstrap.in_bootstrap_venv(ROOT):  # already ran again: do not loop
+        last = (import_error.strip().splitlines() or ["?"])[-1]
+        die(f"{sys.prefix}, made for Odoo, cannot import it ({last}): run make clean-odoo, then the command again.", 2)
     try:
         python = odoo_bootstrap.ensure_odoo(ROOT, os.environ.get("ODOO_REPO"), os.environ.get("ODOO_BRANCH"), log=log)
     except odoo_bootstrap.BootstrapError as error:

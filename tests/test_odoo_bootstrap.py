@@ -286,7 +286,7 @@ def test_devenv_runs_again_with_the_fetched_odoo(devenv_project, odoo_repo):
     # pip left out, its editable install is missing: the venv's Python says so, no loop
     result = devenv(where.python, project, "odoo-env", ODOO_REPO=str(odoo_repo))
     assert result.returncode == 2
-    assert "make clean-odoo" in result.stderr
+    assert "cannot import it (ModuleNotFoundError: No module named 'odoo'): run make clean-odoo" in result.stderr
     # what `pip install -e .odoo/src` makes: the source importable by the venv
     (site_packages,) = where.venv.glob("lib/python3*/site-packages")
     (site_packages / "odoo-src.pth").write_text(f"{where.src}\n")
