@@ -2,7 +2,7 @@
 PYTHON ?= python3
 DEVENV := $(PYTHON) scripts/devenv.py
 
-.PHONY: demo demo-reset test test-addon lint bench
+.PHONY: demo demo-reset test test-addon lint bench clean-odoo
 
 demo:            ## build (first time) and serve the dunning_demo database on :8069
 	$(DEVENV) demo
@@ -21,3 +21,6 @@ lint:
 
 bench:           ## benchmark figures (see README, Performance)
 	$(PYTHON) tests/bench/run.py
+
+clean-odoo:      ## remove the Odoo 18.0 fetched into .odoo/ (source and virtual environment)
+	rm -rf .odoo

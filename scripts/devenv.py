@@ -10,6 +10,10 @@ missing before anything else runs. Sub-commands:
     lint                ruff (check + format check) and pylint-odoo
     odoo -- ARGS        run Odoo with the project's configuration (database, addons path)
     pg-env              print the PostgreSQL settings in use (starts the private cluster)
+    odoo-env            print where Odoo is found (fetches it into .odoo/ when missing)
+
+Odoo: importable by this Python, or ODOO_SRC; otherwise fetched into ``.odoo/`` with its own
+virtual environment by scripts/odoo_bootstrap.py, and the command runs again with that Python.
 
 PostgreSQL: the server named by the ``PG*`` variables or the default local socket is used
 when it accepts a connection; otherwise a private cluster is initialised under ``.pg/``
@@ -38,11 +42,15 @@ PRIVATE_PG_PORT = 54329
 PRIVATE_PG_USER = "odoo"
 
 ODOO_MISSING = """\
-Odoo 18.0 is a prerequisite of this project and was not found. Either make it importable by
-this Python ({python}: `python3 -c "import odoo"` must work, for example after
-`pip install -e <odoo-18.0-source>` with Odoo's requirements installed), or set ODOO_SRC to
-the root of an Odoo 18.0 source tree (the folder holding odoo-bin, odoo/ and addons/), then
-run the command again. Nothing was changed."""
+Odoo 18.0 was not found. Either make it importable by this Python ({python}:
+`python3 -c "import odoo"` must work, for example after `pip install -e <odoo-18.0-source>`
+with Odoo's requirements installed), or set ODOO_SRC to the root of an Odoo 18.0 source tree
+(the folder holding odoo-bin, odoo/ and addons/), then run the command again."""
+
+ODOO_FETCH_FAILED = """\
+Odoo 18.0 is not importable by {python} and ODOO_SRC is not set, so this command fetches it
+into .odoo/ (from ODOO_REPO, branch ODOO_BRANCH), and that failed:
+{reason}"""
 
 
 def log(msg):
@@ -71,7 +79,7 @@ def find_odoo():
         check=False,
     )
     if probe.returncode != 0:
-        die(ODOO_MISSING.format(python=sys.executable), 2)
+        fetch_odoo_and_reexec(probe.stderr)
     odoo_dir, serie = probe.stdout.split()
     if serie != "18.0":
         die(f"Odoo {serie} was found at {odoo_dir}; this project needs Odoo 18.0.", 2)
@@ -82,6 +90,24 @@ def find_odoo():
         extra.insert(0, odoo_dir.parent / "addons")
     sys.path.insert(0, str(odoo_dir.parent))
     return [sys.executable, "-m", "odoo"], extra, odoo_dir.parent
+
+
+def fetch_odoo_and_reexec(import_error):
+    """Fetch Odoo 18.0 into .odoo/ (or reuse it), then run this same command again with the
+    Python of its virtual environment, so that everything after, tests included, runs there."""
+    import odoo_bootstrap
+
+    if odoo_bootstrap.in_bootstrap_venv(ROOT):  # already ran again: do not loop
+        last = (import_error.strip().splitlines() or ["?"])[-1]
+        die(f"{sys.prefix}, made for Odoo, cannot import it ({last}): run make clean-odoo, then the command again.", 2)
+    try:
+        python = odoo_bootstrap.ensure_odoo(ROOT, os.environ.get("ODOO_REPO"), os.environ.get("ODOO_BRANCH"), log=log)
+    except odoo_bootstrap.BootstrapError as error:
+        die(ODOO_FETCH_FAILED.format(python=sys.executable, reason=error), 2)
+    venv = python.parent.parent
+    env = dict(os.environ, VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    log(f"running again with {python}")
+    os.execve(python, [str(python), *sys.orig_argv[1:]], env)
 
 
 # --------------------------------------------------------------------------- PostgreSQL
@@ -289,6 +315,15 @@ def cmd_odoo(args):
     env = Env()
     conf = env.conf()
     os.execv(env.odoo_cmd[0], [*env.odoo_cmd, "-c", str(conf), *args.odoo_args])
+
+
+def cmd_odoo_env(_args):
+    """Where the commands find Odoo (fetching it first when it is missing), without PostgreSQL."""
+    odoo_cmd, extra, odoo_root = find_odoo()
+    print(f"python={sys.executable}")
+    print(f"odoo={odoo_root}")
+    print(f"command={' '.join(odoo_cmd)}")
+    print(f"addons_path={','.join(str(p) for p in [ADDONS_DIR, *extra])}")
 
 
 def cmd_pg_env(_args):
@@ -615,6 +650,9 @@ def main():
     test.set_defaults(func=cmd_test)
     sub.add_parser("lint", help="ruff and pylint-odoo").set_defaults(func=cmd_lint)
     sub.add_parser("pg-env", help="print the PostgreSQL parameters").set_defaults(func=cmd_pg_env)
+    sub.add_parser("odoo-env", help="print where Odoo is (fetched into .odoo/ when missing)").set_defaults(
+        func=cmd_odoo_env
+    )
     i18n = sub.add_parser("i18n", help="export the .pot files and merge them into fr.po")
     i18n.add_argument("--db", required=True, help="a database where the addons are installed")
     i18n.add_argument("--addons", help="comma-separated addons (default: all)")
