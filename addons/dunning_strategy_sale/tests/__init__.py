@@ -7,6 +7,7 @@ from . import (
     test_placeholders,
     test_recipient,
     test_rights,
+    test_runs,
     test_security_quotation,
     test_selection,
     test_tour,
