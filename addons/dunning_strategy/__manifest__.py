@@ -19,6 +19,7 @@
         "views/dunning_marker_views.xml",
         "views/dunning_run_line_views.xml",
         "views/dunning_run_views.xml",
+        "views/dunning_strategy_step_views.xml",
         "views/dunning_strategy_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",

@@ -48,7 +48,12 @@ class DunningRun(models.Model):
     failed_count = fields.Integer(string="Failed", compute="_compute_counts")
     skipped_count = fields.Integer(string="Skipped", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts", help="Share of the lines already processed, in percent.")
-    amount_residual = fields.Monetary(string="Amount Reminded", compute="_compute_counts", currency_field="currency_id")
+    amount_residual = fields.Monetary(
+        string="Amount Reminded",
+        compute="_compute_counts",
+        currency_field="currency_id",
+        help="What the customers actually reminded owed: the lines done only (not the failed, skipped or pending ones).",
+    )
     letters_attachment_id = fields.Many2one(
         "ir.attachment",
         string="Letters Attachment",
@@ -82,7 +87,8 @@ class DunningRun(models.Model):
             run.skipped_count = by_state["skipped"][0]
             run.line_count = sum(count for count, _amount in by_state.values())
             run.progress = 100.0 * (run.line_count - run.pending_count) / run.line_count if run.line_count else 0.0
-            run.amount_residual = sum(amount for _count, amount in by_state.values())
+            # only what was sent counts as reminded
+            run.amount_residual = by_state["done"][1]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DunningRunLine(models.Model):
@@ -9,7 +10,9 @@ class DunningRunLine(models.Model):
 
     _name = "dunning.run.line"
     _description = "Dunning Run Line"
-    _order = "run_id desc, id"
+    # newest first in every history (customer, invoice, reminders list); ordering on run_id
+    # would follow the run's own "date desc" order reversed, that is oldest first
+    _order = "date desc, id desc"
     _check_company_auto = True
 
     run_id = fields.Many2one("dunning.run", string="Run", required=True, ondelete="cascade", index=True)
@@ -36,6 +39,11 @@ class DunningRunLine(models.Model):
         "move_id",
         string="Invoices",
         help="Every open overdue invoice of the customer, listed in the reminder with its residual amount.",
+    )
+    move_names = fields.Char(
+        string="Invoice Numbers",
+        compute="_compute_move_names",
+        help="Full numbers of the invoices listed in the reminder.",
     )
     due_move_ids = fields.Many2many(
         "account.move",
@@ -71,6 +79,19 @@ class DunningRunLine(models.Model):
     )
     processed_date = fields.Datetime(string="Processed On", readonly=True)
     mail_message_id = fields.Many2one("mail.message", string="Email", readonly=True, ondelete="set null")
+    email_state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("bounced", "Bounced"),
+            ("failed", "Not Sent"),
+            ("canceled", "Cancelled"),
+        ],
+        string="Email Status",
+        compute="_compute_email_state",
+        help="Delivery of the reminder email: queued for the outgoing mail server, sent, bounced back by the "
+        "recipient's server, or not sent (see the email for the reason).",
+    )
     activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True, ondelete="set null")
     error = fields.Text(string="Reason", readonly=True, help="Why the line failed or was skipped.")
     # letter and attached documents
@@ -126,10 +147,60 @@ class DunningRunLine(models.Model):
             line.overdue_move_ids = overdue
             line.upcoming_move_ids = line.move_ids - overdue
 
+    @api.depends("move_ids.name")
+    def _compute_move_names(self):
+        for line in self:
+            line.move_names = ", ".join(
+                line.move_ids.sorted(lambda move: (move.invoice_date_due or move.date, move.id)).mapped("name")
+            )
+
+    @api.depends("mail_message_id.notification_ids.notification_status")
+    def _compute_email_state(self):
+        """The worst delivery state among the email's recipients: one bounce shows as bounced."""
+        by_status = {
+            "ready": "queued",
+            "process": "queued",
+            "pending": "sent",
+            "sent": "sent",
+            "bounce": "bounced",
+            "exception": "failed",
+            "canceled": "canceled",
+        }
+        severity = ["sent", "queued", "canceled", "bounced", "failed"]
+        for line in self:
+            states = {
+                by_status[notification.notification_status]
+                for notification in line.mail_message_id.notification_ids
+                if notification.notification_type == "email" and notification.notification_status
+            }
+            line.email_state = max(states, key=severity.index) if states else False
+
     @api.depends("late_fee_indemnity", "late_fee_interest")
     def _compute_late_fee_total(self):
         for line in self:
             line.late_fee_total = line.late_fee_indemnity + line.late_fee_interest
+
+    def action_open_email(self):
+        """Open the reminder email read-only: subject, text, recipients and delivery status.
+
+        Not Odoo's technical message form (editable, no delivery status); the user reads the
+        message as himself (mail.message rules: he must be able to read the customer).
+        """
+        self.ensure_one()
+        message = self.mail_message_id
+        if not message:
+            raise UserError(self.env._("This reminder sent no email."))
+        message.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": message.subject or self.env._("Email"),
+            "res_model": "mail.message",
+            "res_id": message.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("dunning_strategy.view_mail_message_dunning_form").id, "form")],
+            "target": "new",
+            "context": {"create": False, "edit": False, "delete": False},
+        }
 
     def mail_allowed_qweb_expressions(self):
         # plain placeholders users who are not template editors may write in letter templates

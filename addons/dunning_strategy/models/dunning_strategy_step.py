@@ -16,6 +16,7 @@ class DunningStrategyStep(models.Model):
 
     strategy_id = fields.Many2one("dunning.strategy", string="Strategy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
+    strategy_late_fees = fields.Boolean(related="strategy_id.late_fees", string="Strategy Claims Late Fees")
     sequence = fields.Integer(default=10)
     level = fields.Integer(
         compute="_compute_level",
@@ -24,33 +25,47 @@ class DunningStrategyStep(models.Model):
     )
     name = fields.Char(required=True, translate=True)
     days = fields.Integer(
+        string="Days From Due Date",
         default=0,
-        help="Days after the due date at which the step is due; negative for a reminder before the due date.",
+        help="When the step is due, in days after the invoice's due date: 7 is a week late; a negative number "
+        "reminds before the due date (-3: three days before).",
     )
     min_interval_days = fields.Integer(
         default=0,
         string="Minimum Interval (days)",
-        help="Minimum number of days since the previous reminder of the same invoice.",
+        help="Leave at least this many days after the previous reminder of the same invoice, even if this "
+        "step is already due.",
     )
     repeat_days = fields.Integer(
         default=0,
         string="Repeat Every (days)",
-        help="On the last step: remind again every N days until the invoice is paid. 0 means never.",
+        help="For the last step: remind again every so many days until the invoice is paid. 0: only once.",
     )
-    marker_id = fields.Many2one("dunning.marker", string="Marker", check_company=True)
+    marker_id = fields.Many2one(
+        "dunning.marker",
+        string="Marker",
+        check_company=True,
+        help="Coloured label shown on the customer and its invoices once they reached this step.",
+    )
     # email channel
     send_email = fields.Boolean(string="Send Email")
     mail_template_id = fields.Many2one(
         "mail.template",
         string="Email Template",
         domain="[('model', '=', 'dunning.run.line')]",
-        help="Rendered on the run line: object.partner_id is the customer, object.move_ids its "
-        "overdue invoices, object.recipient_id the contact reminded.",
+        help="The email sent to the customer. It can list the customer's overdue invoices with what is left "
+        "to pay on each.",
     )
     # activity channel
     schedule_activity = fields.Boolean(string="Schedule Activity")
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
-    activity_summary = fields.Char(string="Activity Summary", translate=True)
+    activity_type_id = fields.Many2one(
+        "mail.activity.type", string="Activity Type", help="What to do, for example a phone call."
+    )
+    activity_summary = fields.Char(
+        string="Activity Summary",
+        translate=True,
+        help="Short text shown on the activity, for example 'Call about the invoices'.",
+    )
     activity_user = fields.Selection(
         [
             ("salesperson", "Salesperson of the customer"),
@@ -60,6 +75,8 @@ class DunningStrategyStep(models.Model):
         string="Assign To",
         default="salesperson",
         required=True,
+        help="Who gets the activity: the customer's salesperson, the person responsible for the strategy, or "
+        "always the same person.",
     )
     activity_user_id = fields.Many2one(
         "res.users", string="Activity User", check_company=True, domain="[('share', '=', False)]"
@@ -87,20 +104,21 @@ class DunningStrategyStep(models.Model):
         "res.partner",
         string="Hand Over To",
         check_company=True,
-        help="Collection agency or assistant receiving, once per invoice, a dossier (letter, statement, "
-        "invoice PDFs). The invoices are then in collection and leave automatic dunning.",
+        help="A collection agency or a colleague who receives, once per invoice, a file with the letter, the "
+        "statement of account and the invoices. Those invoices then leave the automatic reminders.",
     )
     handover_template_id = fields.Many2one(
         "mail.template",
         string="Hand-over Email",
         domain="[('model', '=', 'dunning.run.line')]",
         default=lambda self: self.env.ref("dunning_strategy.mail_template_dunning_handover", raise_if_not_found=False),
-        help="Email sent with the dossier to the hand-over partner.",
+        help="The email that sends that file to the person above.",
     )
     # French late fees
     create_fee_invoice = fields.Boolean(
         string="Invoice Late Fees",
-        help="Create the late fees of the strategy as a draft customer invoice (companies only, once per invoice).",
+        help="Also prepare a draft invoice of the late fees (interest and the fixed indemnity) to the customer, "
+        "once per late invoice. Businesses only, never individuals.",
     )
 
     # Python constraints only: a failed SQL constraint reaches RPC clients untranslated.

@@ -29,13 +29,13 @@ class TestDunningData(TransactionCase):
 class TestDunningViews(TransactionCase):
     """Rule 9: the screens exist and work through the web client's form logic."""
 
-    def test_strategy_form_with_an_editable_list_of_steps(self):
+    def test_strategy_form_adds_steps_through_the_step_form(self):
         template = self.env.ref("dunning_strategy.mail_template_dunning_reminder")
         with Form(self.env["dunning.strategy"]) as strategy_form:
             strategy_form.name = "Form strategy"
-            for sequence, (name, days) in enumerate((("Courtesy", -3), ("Reminder", 7)), 1):
+            # the steps are added through the step form, in order (the list's handle reorders them)
+            for name, days in (("Courtesy", -3), ("Reminder", 7)):
                 with strategy_form.step_ids.new() as step_form:
-                    step_form.sequence = sequence
                     step_form.name = name
                     step_form.days = days
                     step_form.send_email = True

@@ -204,6 +204,57 @@ class TestDunningLaunchWizard(DunningCommon):
         self.assertFalse(wizard.preview_letter)
         self.assertIn("Needs a reference", wizard.preview_note)
 
+    def test_wizard_preview_works_on_the_second_customer(self):
+        wizard = self._wizard()
+        second = wizard.line_ids[1]
+        self.assertNotEqual(second.partner_id, wizard.line_ids[0].partner_id)
+        messages_before = self.env["mail.message"].search_count([])
+        action = second.action_preview()
+        self.assertEqual(
+            (action["res_model"], action["res_id"], action["target"]), ("dunning.launch", wizard.id, "new")
+        )
+        preview_view = self.env.ref("dunning_strategy.view_dunning_launch_form_preview")
+        self.assertEqual(action["views"], [(preview_view.id, "form")], "opened on the Preview tab")
+        self.assertEqual(wizard.preview_partner_id, second.partner_id)
+        self.assertIn(second.move_ids[0].name, wizard.preview_body)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages_before, "nothing sent")
+        # the footer button previews the same customer again, not the first one
+        wizard.action_preview()
+        self.assertEqual(wizard.preview_partner_id, second.partner_id)
+
+    def test_preview_cleared_with_a_message_when_the_step_changes(self):
+        wizard = self._wizard()
+        wizard.line_ids.filtered(lambda line: line.partner_id == self.late).action_preview()
+        self.assertEqual(wizard.preview_partner_id, self.late)
+        with Form(wizard) as form:
+            form.step_id = self.step3
+            self.assertFalse(form.preview_partner_id)
+            self.assertFalse(form.preview_body)
+            self.assertIn("preview was cleared", form.preview_note)
+        self.assertFalse(wizard.preview_subject, "the stale preview is gone once saved too")
+
+    def test_lines_show_days_late_and_channels(self):
+        self.step3.write({"print_letter": True})
+        wizard = self._wizard()
+        by_partner = {line.partner_id: line for line in wizard.line_ids}
+        self.assertEqual(by_partner[self.late].days_late, 12)
+        self.assertEqual(by_partner[self.courtesy].days_late, -2, "not due yet")
+        self.assertEqual(by_partner[self.late].channels, "Email")
+        self.assertEqual(by_partner[self.later].channels, f"Email, {self.call_type.name}, Letter")
+
+    def test_no_email_row_action_opens_the_customer(self):
+        wizard = self._wizard()
+        row = wizard.no_email_line_ids
+        self.assertEqual(row.partner_id, self.silent)
+        action = row.action_open_partner()
+        self.assertEqual(
+            (action["type"], action["res_model"], action["res_id"], action["views"]),
+            ("ir.actions.act_window", "res.partner", self.silent.id, [(False, "form")]),
+        )
+        # once the address is fixed, the customer leaves the tab
+        self.silent.email = "silent@customer.example.com"
+        self.assertFalse(self._wizard().no_email_line_ids)
+
     def test_launch_without_customer_is_refused(self):
         wizard = self._wizard()
         wizard.line_ids.unlink()

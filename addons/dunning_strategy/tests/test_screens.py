@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
 
 from .common import DunningCommon
 
@@ -77,3 +78,100 @@ class TestDunningScreens(DunningCommon):
         arch = self.env["res.partner"].get_view(action.search_view_id.id, "search")["arch"]
         self.assertIn("<searchpanel", arch)
         self.assertIn('name="dunning_marker_id"', arch)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRunScreens(DunningCommon):
+    """What the run, reminder and step screens show: amounts sent, invoice numbers, the email
+    and its delivery, histories newest first, one section per channel."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reached = cls._create_customer("Reached Customer")
+        cls.unreachable = cls._create_customer("Unreachable Customer", email=False)
+        cls.reached_invoices = cls._create_invoices(
+            [
+                cls._invoice_vals(cls.reached, cls._days_ago(9), 700.0),
+                cls._invoice_vals(cls.reached, cls._days_ago(12), 300.0),
+            ]
+        )
+        cls.unreachable_invoice = cls._create_invoice(cls.unreachable, cls._days_ago(9), 450.0)
+
+    def _line_of(self, run, partner):
+        return run.line_ids.filtered(lambda line: line.partner_id == partner)
+
+    def test_run_amount_counts_done_lines_only(self):
+        run = self._run()
+        self.assertEqual(self._line_of(run, self.unreachable).state, "failed")
+        self.assertEqual(self._line_of(run, self.reached).state, "done")
+        self.assertEqual(run.amount_residual, 1000.0, "the failed 450 was not reminded")
+        pending = self.strategy._create_run(self._days_ago(-30), "manual")
+        self.assertTrue(pending.line_ids)
+        self.assertEqual(pending.amount_residual, 0.0, "nothing sent yet")
+
+    def test_run_line_shows_full_invoice_numbers(self):
+        line = self._line_of(self._run(), self.reached)
+        older, newer = self.reached_invoices[1], self.reached_invoices[0]
+        self.assertEqual(line.move_names, f"{older.name}, {newer.name}", "oldest due first, full numbers")
+        self.assertTrue(all("/" in name and "…" not in name for name in line.move_names.split(", ")))
+
+    def test_reminder_email_opens_read_only_with_its_delivery_state(self):
+        line = self._line_of(self._run(), self.reached)
+        self.assertEqual(line.email_state, "queued", "waiting for the mail queue")
+        action = line.action_open_email()
+        self.assertEqual((action["res_model"], action["res_id"]), ("mail.message", line.mail_message_id.id))
+        view = self.env.ref("dunning_strategy.view_mail_message_dunning_form")
+        self.assertEqual(action["views"], [(view.id, "form")])
+        arch = self.env["mail.message"].get_view(view.id, "form")["arch"]
+        for element in ('edit="0"', 'name="body"', 'name="partner_ids"', 'name="notification_status"'):
+            self.assertIn(element, arch)
+        # the bounce, as the mail gateway records it
+        line.mail_message_id.notification_ids.sudo().write(
+            {"notification_status": "bounce", "failure_type": "mail_bounce"}
+        )
+        line.invalidate_recordset(["email_state"])
+        self.assertEqual(line.email_state, "bounced")
+        failed = self._line_of(line.run_id, self.unreachable)
+        self.assertFalse(failed.email_state)
+        with self.assertRaisesRegex(UserError, "sent no email"):
+            failed.action_open_email()
+
+    def test_histories_are_newest_first(self):
+        first = self._run(self._days_ago(3))
+        second = self._run()
+        invoice = self.reached_invoices[0]
+        self.assertEqual(invoice.dunning_line_ids.run_id, second | first)
+        self.assertEqual(invoice.dunning_line_ids[0].run_id, second, "the invoice's newest reminder first")
+        self.assertEqual(self.reached.dunning_line_ids[0].run_id, second, "the customer's newest reminder first")
+        lines = self.env["dunning.run.line"].search([("partner_id", "=", self.reached.id)])
+        self.assertEqual(lines.mapped("date"), [self.run_date, self._days_ago(3)])
+
+    def test_step_form_shows_a_channel_settings_only_when_used(self):
+        new_step = self.env["dunning.strategy.step"].with_context(
+            default_strategy_id=self.strategy.id, default_sequence=100
+        )
+        with Form(new_step) as step_form:
+            step_form.name = "Phone call"
+            step_form.days = 80
+            with self.assertRaises(AssertionError, msg="no email: its template is hidden"):
+                step_form.mail_template_id = self.template
+            step_form.schedule_activity = True
+            step_form.activity_type_id = self.call_type
+            with self.assertRaises(AssertionError, msg="assigned to the salesperson: no user to choose"):
+                step_form.activity_user_id = self.env.user
+            step_form.activity_user = "user"
+            step_form.activity_user_id = self.env.user
+            with self.assertRaises(AssertionError, msg="no hand-over: its email is hidden"):
+                step_form.handover_template_id = self.template
+            with self.assertRaises(AssertionError, msg="the strategy claims no late fees"):
+                step_form.create_fee_invoice = True
+        step = self.strategy.step_ids.filtered(lambda s: s.name == "Phone call")
+        self.assertEqual((step.schedule_activity, step.activity_user_id), (True, self.env.user))
+
+    def test_step_help_is_plain_language(self):
+        fields = self.env["dunning.strategy.step"]._fields
+        for name in ("days", "mail_template_id", "handover_partner_id", "create_fee_invoice", "repeat_days"):
+            self.assertTrue(fields[name].help, name)
+            self.assertNotIn("object.", fields[name].help, name)
+            self.assertNotIn("_id", fields[name].help, name)

@@ -51,14 +51,19 @@ class DunningLaunch(models.TransientModel):
     line_count = fields.Integer(string="Customer Count", compute="_compute_totals")
     amount_residual = fields.Monetary(string="Total Due", compute="_compute_totals", currency_field="currency_id")
     warning = fields.Char(compute="_compute_line_ids", store=True, help="Why the run cannot be launched as it is.")
-    # preview of the first reminder (filled by action_preview, nothing is sent)
-    preview_partner_id = fields.Many2one("res.partner", string="Previewed Customer", readonly=True)
-    preview_email_to = fields.Char(string="To", readonly=True)
-    preview_subject = fields.Char(string="Subject", readonly=True)
-    preview_body = fields.Html(string="Email", readonly=True)
-    preview_letter = fields.Binary(string="Letter", readonly=True, attachment=False)
-    preview_letter_name = fields.Char(readonly=True)
-    preview_note = fields.Char(readonly=True)
+    # preview of one customer's reminder (filled by the preview buttons, nothing is sent);
+    # cleared when the strategy, step or date change, since it would show another reminder
+    preview_partner_id = fields.Many2one(
+        "res.partner", string="Previewed Customer", compute="_compute_preview", store=True, readonly=True
+    )
+    preview_email_to = fields.Char(string="To", compute="_compute_preview", store=True, readonly=True)
+    preview_subject = fields.Char(string="Subject", compute="_compute_preview", store=True, readonly=True)
+    preview_body = fields.Html(string="Email", compute="_compute_preview", store=True, readonly=True)
+    preview_letter = fields.Binary(
+        string="Letter", compute="_compute_preview", store=True, readonly=True, attachment=False
+    )
+    preview_letter_name = fields.Char(compute="_compute_preview", store=True, readonly=True)
+    preview_note = fields.Char(compute="_compute_preview", store=True, readonly=True)
 
     @api.model
     def _default_strategy_id(self):
@@ -88,6 +93,25 @@ class DunningLaunch(models.TransientModel):
                     if partner.id not in listed
                 ]
             wizard.line_ids = commands
+
+    @api.depends("strategy_id", "step_id", "date")
+    def _compute_preview(self):
+        for wizard in self:
+            had_preview = bool(wizard.preview_partner_id)
+            wizard.update(
+                {
+                    "preview_partner_id": False,
+                    "preview_email_to": False,
+                    "preview_subject": False,
+                    "preview_body": False,
+                    "preview_letter": False,
+                    "preview_letter_name": False,
+                    "preview_note": had_preview
+                    and self.env._(
+                        "The strategy, step or date changed: the preview was cleared. Preview a customer again."
+                    ),
+                }
+            )
 
     @api.depends("line_ids.email_issue")
     def _compute_no_email_line_ids(self):
@@ -127,12 +151,18 @@ class DunningLaunch(models.TransientModel):
         return run._get_form_action()
 
     def action_preview(self):
-        """Render the email (and the letter, when the step prints one and a letter renderer is
-        installed) of the first listed customer, without sending or storing anything."""
+        """Preview the reminder of the customer previewed last, else of the first listed one
+        (each line has its own preview button, see ``dunning.launch.line.action_preview``)."""
         self.ensure_one()
-        line = self.line_ids[:1]
+        line = self.line_ids.filtered(lambda line: line.partner_id == self.preview_partner_id)[:1] or self.line_ids[:1]
         if not line:
             raise UserError(self.env._("There is no customer to preview: add one to the list first."))
+        return self._action_preview_line(line)
+
+    def _action_preview_line(self, line):
+        """Render the email (and the letter, when the step prints one) of ``line``'s customer,
+        without sending or storing anything, and show it in the wizard's Preview tab."""
+        self.ensure_one()
         candidate = self._get_candidates(line)[0]
         preview = self._render_preview(candidate)
         self.write(preview)
@@ -142,8 +172,10 @@ class DunningLaunch(models.TransientModel):
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
+            # the same form, opened on its Preview tab
+            "views": [(self.env.ref("dunning_strategy.view_dunning_launch_form_preview").id, "form")],
             "target": "new",
-            "context": {**self.env.context, "dunning_launch_preview": True},
+            "context": dict(self.env.context),
         }
 
     # ------------------------------------------------------------------
@@ -312,6 +344,14 @@ class DunningLaunchLine(models.TransientModel):
     )
     invoice_count = fields.Integer(string="Invoices Count", compute="_compute_invoice_count")
     last_reminder_date = fields.Date(string="Last Reminder", compute="_compute_invoice_count")
+    days_late = fields.Integer(
+        string="Days Late",
+        compute="_compute_invoice_count",
+        help="Days since the due date of the customer's oldest listed invoice, at the run date (negative: not due yet).",
+    )
+    channels = fields.Char(
+        compute="_compute_channels", help="What the reminder of this customer's step does: email, activity, letter."
+    )
     email = fields.Char(compute="_compute_email")
     email_issue = fields.Char(string="Email Problem", compute="_compute_email")
 
@@ -336,11 +376,30 @@ class DunningLaunchLine(models.TransientModel):
             line.due_move_ids = candidate["due_move_ids"]
             line.amount_residual = candidate["amount_residual"]
 
-    @api.depends("move_ids")
+    @api.depends("move_ids", "launch_id.date")
     def _compute_invoice_count(self):
         for line in self:
             line.invoice_count = len(line.move_ids)
             line.last_reminder_date = max(line.move_ids.filtered("dunning_date").mapped("dunning_date"), default=False)
+            oldest_due = min(line.move_ids.filtered("invoice_date_due").mapped("invoice_date_due"), default=False)
+            run_date = line.launch_id.date
+            line.days_late = (run_date - oldest_due).days if oldest_due and run_date else 0
+
+    @api.depends("step_id")
+    def _compute_channels(self):
+        for line in self:
+            step = line.step_id
+            labels = [
+                label
+                for used, label in (
+                    (step.send_email, self.env._("Email")),
+                    (step.schedule_activity, step.activity_type_id.name or self.env._("Activity")),
+                    (step.print_letter, self.env._("Letter")),
+                    (step.handover_partner_id, self.env._("Hand-over")),
+                )
+                if used
+            ]
+            line.channels = ", ".join(labels)
 
     @api.depends("partner_id", "partner_id.email", "partner_id.dunning_contact_id", "step_id")
     def _compute_email(self):
@@ -355,3 +414,21 @@ class DunningLaunchLine(models.TransientModel):
             line.email_issue = (
                 engine._check_email_address(recipient) if recipient and line.step_id.send_email else False
             )
+
+    def action_preview(self):
+        """Preview the reminder of this customer in the wizard's Preview tab (nothing is sent)."""
+        self.ensure_one()
+        return self.launch_id._action_preview_line(self)
+
+    def action_open_partner(self):
+        """Open the customer's form, e.g. to fix the email address its reminder would fail on."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.partner_id.display_name,
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }

@@ -60,6 +60,16 @@ class DunningStrategy(models.Model):
     def _invoice_strategy_domain(self):
         return [*super()._invoice_strategy_domain(), ("scope", "=", "invoice")]
 
+    def action_view_runs(self):
+        """A quotation strategy's runs open in the follow-up screens (never among invoice runs)."""
+        action = super().action_view_runs()
+        if self.scope == "quotation":
+            quotation_action = self.env["ir.actions.act_window"]._for_xml_id(
+                "dunning_strategy_sale.action_dunning_quotation_run"
+            )
+            action.update({key: quotation_action.get(key) for key in ("name", "views", "view_mode", "help")})
+        return action
+
     def write(self, vals):
         if "scope" in vals:
             changed = self.filtered(lambda s: s.scope != vals["scope"])

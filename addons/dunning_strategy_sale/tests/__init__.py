@@ -8,6 +8,7 @@ from . import (
     test_production_rules,
     test_recipient,
     test_rights,
+    test_runs,
     test_security_quotation,
     test_selection,
     test_to_remind,

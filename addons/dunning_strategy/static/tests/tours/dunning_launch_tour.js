@@ -4,7 +4,7 @@ import { registry } from "@web/core/registry";
 
 /**
  * Launch reminders by hand: open the wizard from the menu, pick the strategy "Relances clients"
- * and its step 2, remove one customer, launch, reach the run, open a line's email.
+ * and its step 2, remove one customer, launch, reach the run, read a line's email and its delivery.
  * The data (customers due for step 2) is created by tests/test_tours.py.
  */
 registry.category("web_tour.tours").add("dunning_launch_tour", {
@@ -70,22 +70,32 @@ registry.category("web_tour.tours").add("dunning_launch_tour", {
             trigger: '.o_form_view .o_field_widget[name="state"] button[aria-checked="true"]:contains("Done")',
         },
         {
-            content: "Open the line of a reminded customer",
-            trigger: '.o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Alpha") td[name="partner_id"]',
-            run: "click",
+            content: "The line shows the full invoice number",
+            trigger:
+                '.o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Alpha") td[name="move_names"]:contains("INV/")',
         },
         {
-            content: "Open its email",
-            trigger: '.modal .o_field_widget[name="mail_message_id"] a',
+            content: "Open the email of a reminded customer",
+            trigger:
+                '.o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Alpha") button[name="action_open_email"]',
             run: "click",
         },
         {
             content: "The email is addressed to the customer",
-            trigger: '.o_form_view .o_field_widget[name="body"]:contains("Tour Customer Alpha")',
+            trigger: '.modal .o_form_view .o_field_widget[name="body"]:contains("Tour Customer Alpha")',
         },
         {
             content: "and lists its invoice",
-            trigger: '.o_form_view .o_field_widget[name="body"]:contains("INV/")',
+            trigger: '.modal .o_form_view .o_field_widget[name="body"]:contains("INV/")',
+        },
+        {
+            content: "Its delivery",
+            trigger: '.modal .o_notebook .nav-link[name="delivery"]',
+            run: "click",
+        },
+        {
+            content: "shows the status of the customer's notification",
+            trigger: '.modal .o_field_widget[name="notification_ids"] .o_data_row:contains("Tour Customer Alpha")',
         },
     ],
 });
