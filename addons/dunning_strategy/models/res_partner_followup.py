@@ -195,6 +195,15 @@ class ResPartner(models.Model):
         customer = self.commercial_partner_id
         if "exchange.log" in self.env:
             return self.env["exchange.log"].action_open_log_form("res.partner", customer.id)
+        # Odoo's rule, kept: an activity on a contact needs the right to edit contacts
+        if not customer.has_access("write"):
+            raise UserError(
+                self.env._(
+                    "Scheduling a call on %(customer)s needs the right to edit contacts: ask your administrator "
+                    "for it, or write the call in the customer's chatter.",
+                    customer=customer.display_name,
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log a Call"),

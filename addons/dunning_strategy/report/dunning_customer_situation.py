@@ -106,22 +106,28 @@ class DunningCustomerSituation(models.Model):
     def _compute_next_date(self):
         # superuser: credit controllers need no accounting rights to see when a customer is
         # reminded next; the user may read these rows (dunning users only, record rule on the
-        # company), and only the open invoices of each row's customer and company are read
-        Move = self.env["account.move"].sudo()
-        engine = self.env["dunning.engine"].sudo()
-        for situation in self:
-            moves = Move.search(
+        # company), and only the open invoices of these rows' customers and companies are read
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
                 [
-                    ("commercial_partner_id", "=", situation.partner_id.id),
-                    ("company_id", "=", situation.company_id.id),
+                    ("commercial_partner_id", "in", self.partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
                     ("move_type", "=", "out_invoice"),
                     ("state", "=", "posted"),
                     ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
                     ("amount_residual", ">", 0),
                 ]
             )
-            dates = [date for date in engine._next_reminder_dates(moves).values() if date]
-            situation.next_date = min(dates, default=False)
+        )
+        next_dates = {}
+        for move, date in self.env["dunning.engine"].sudo()._next_reminder_dates(moves).items():
+            key = (move.commercial_partner_id.id, move.company_id.id)
+            if date and (key not in next_dates or date < next_dates[key]):
+                next_dates[key] = date
+        for situation in self:
+            situation.next_date = next_dates.get((situation.partner_id.id, situation.company_id.id), False)
 
     def action_open_customer_page(self):
         """Open the follow-up page of the row's customer, in the row's company."""
