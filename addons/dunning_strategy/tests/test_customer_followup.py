@@ -1,10 +1,11 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import DunningCommon
+from .letters_common import DunningLettersCommon
 
 
 @tagged("post_install", "-at_install")
@@ -176,3 +177,45 @@ class TestCustomerFollowup(DunningCommon):
             self.customer.with_user(self.employee).message_post(body="Not a credit controller")
         message = self.customer.with_user(self.billing_user).message_post(body="Credit controller")
         self.assertEqual(message.author_id, self.billing_user.partner_id)
+
+    def test_log_call_schedules_a_dunning_call(self):
+        if "exchange.log" in self.env:
+            action = self.customer.with_user(self.billing_user).action_dunning_log_call()
+            self.assertEqual(action["res_model"], "exchange.log")
+            return
+        # an activity on a contact needs the right to edit contacts (Odoo's rule): said up front
+        with self.assertRaises(UserError):
+            self.customer.with_user(self.billing_user).action_dunning_log_call()
+        self.billing_user.groups_id += self.env.ref("base.group_partner_manager")
+        action = self.customer.with_user(self.billing_user).action_dunning_log_call()
+        self.assertEqual(action["res_model"], "mail.activity.schedule")
+        scheduler = Form(
+            self.env["mail.activity.schedule"].with_user(self.billing_user).with_context(**action["context"])
+        )
+        self.assertEqual(scheduler.activity_type_id, self.call_type)
+        scheduler.save().action_schedule_activities()
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+        )
+        self.assertEqual(activity.activity_type_id, self.call_type)
+        self.assertEqual(activity.user_id, self.billing_user)
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerFollowupLetter(DunningLettersCommon):
+    """ "Print the Letter" of the follow-up page: the next step's letter, logged in the chatter."""
+
+    def test_print_letter_of_the_next_step(self):
+        self.step1.write({"print_letter": True, "letter_template_id": self.letter_template.id})
+        customer = self._create_company_customer("Lettered Customer")
+        invoice = self._create_invoice(customer, fields.Date.context_today(self.env.user) - timedelta(days=10))
+        action = customer.action_dunning_print_letter()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        message = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", customer.id)])
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_note"))
+        pdf = message.attachment_ids.raw
+        self.assertIn(str(message.attachment_ids.id), action["url"])
+        self.assertIn(invoice.name, self._pdf_text(pdf))
+        self.assertFalse(invoice.dunning_step_id, "printing by hand does not make the invoice climb a step")
+        self.assertFalse(self.env["dunning.run.line"].search([("partner_id", "=", customer.id)]), "nothing kept")
