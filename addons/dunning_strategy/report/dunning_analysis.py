@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..models.account_move import DUNNING_OPEN_PAYMENT_STATES
@@ -99,3 +100,17 @@ class DunningAnalysis(models.Model):
                 open_states=DUNNING_OPEN_PAYMENT_STATES,
             )
         )
+
+    def action_toggle_dunning_excluded(self):
+        """Take the invoices of these rows out of automatic reminders, or put them back.
+
+        Deciding who is reminded is the credit controller's job, who needs no accounting
+        rights: the user must be a dunning user who may read these rows (company rule), then
+        the flag alone is written on the invoices as superuser (tracked in their chatter).
+        """
+        if not self.env.su and not self.env.user.has_group("dunning_strategy.group_dunning_user"):
+            raise AccessError(self.env._("Only credit controllers may exclude an invoice from reminders."))
+        self.check_access("read")
+        for row in self:
+            row.move_id.sudo().write({"dunning_excluded": not row.dunning_excluded})
+        return True

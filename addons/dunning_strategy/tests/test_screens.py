@@ -73,11 +73,14 @@ class TestDunningScreens(DunningCommon):
     def test_partner_filter_per_marker(self):
         self._run()
         action = self.env.ref("dunning_strategy.action_dunning_partner")
+        self.assertEqual(action.res_model, "dunning.customer.situation")
         partners = self.env["res.partner"].search([("dunning_marker_id", "=", self.markers[1].id)])
         self.assertEqual(partners, self.customer)
-        arch = self.env["res.partner"].get_view(action.search_view_id.id, "search")["arch"]
+        situations = self.env["dunning.customer.situation"].search([("marker_id", "=", self.markers[1].id)])
+        self.assertEqual(situations.partner_id, self.customer)
+        arch = self.env["dunning.customer.situation"].get_view(action.search_view_id.id, "search")["arch"]
         self.assertIn("<searchpanel", arch)
-        self.assertIn('name="dunning_marker_id"', arch)
+        self.assertIn('name="marker_id"', arch)
 
 
 @tagged("post_install", "-at_install")

@@ -91,3 +91,18 @@ class TestDunningTours(DunningCommon, HttpCase):
         self.assertEqual(self.marked.dunning_marker_id.name, "Relance 1")
         self.assertEqual(len(self.marked.dunning_line_ids), 2)
         self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_partner_tour", login="accountman")
+
+    def test_followup_tour(self):
+        """My Day -> the customer's page -> "Send the Reminder" with an edited text -> the
+        e-mail in its chatter."""
+        self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_followup_tour", login="accountman")
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.alpha.id),
+                ("body", "ilike", "Texte modifié par le tour"),
+            ]
+        )
+        self.assertEqual(len(messages), 1)
+        self.assertEqual(messages.message_type, "comment")
+        self.assertEqual(messages.partner_ids, self.alpha)

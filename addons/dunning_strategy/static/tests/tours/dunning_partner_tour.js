@@ -3,8 +3,8 @@
 import { registry } from "@web/core/registry";
 
 /**
- * A credit controller opens a customer with a marker: the badge shows in the form, and the
- * Dunning page lists its reminder history. The customer is created by tests/test_tours.py.
+ * A credit controller opens a customer with a marker from the customers in dunning: the badge
+ * shows on its follow-up page, which lists its reminder history. The customer is created by tests/test_tours.py.
  */
 registry.category("web_tour.tours").add("dunning_partner_tour", {
     steps: () => [
@@ -26,33 +26,33 @@ registry.category("web_tour.tours").add("dunning_partner_tour", {
         {
             content: "The marker shows in the list",
             trigger:
-                '.o_data_row:contains("Tour Marked Customer") .o_field_widget[name="dunning_marker_id"]:contains("Relance 1")',
+                '.o_data_row:contains("Tour Marked Customer") .o_field_widget[name="marker_id"]:contains("Relance 1")',
         },
         {
-            content: "Open the customer",
-            trigger: '.o_data_row:contains("Tour Marked Customer") td[name="complete_name"]',
+            content: "Open the customer's follow-up page",
+            trigger: '.o_data_row:contains("Tour Marked Customer") td[name="partner_id"]',
             run: "click",
         },
         {
-            content: "The marker badge is in the form header",
+            content: "The marker badge is under the customer's name",
             trigger: '.o_form_view .oe_title .o_field_widget[name="dunning_marker_id"] .badge:contains("Relance 1")',
         },
         {
-            content: "Open the Dunning page",
-            trigger: '.o_notebook .nav-link:contains("Dunning")',
+            content: "Open the reminders",
+            trigger: '.o_notebook .nav-link[name="reminders"]',
             run: "click",
         },
         {
             content: "The history lists the reminders with their email",
             trigger:
-                '.o_field_widget[name="dunning_line_ids"] .o_data_row:contains("Relance 1") td[name="mail_message_id"]:contains("Tour Marked Customer")',
+                '.o_field_widget[name="dunning_followup_line_ids"] .o_data_row:contains("Relance 1") td[name="mail_message_id"]:contains("Tour Marked Customer")',
         },
         {
-            trigger: '.o_field_widget[name="dunning_line_ids"] .o_data_row:contains("Courtoisie")',
+            trigger: '.o_field_widget[name="dunning_followup_line_ids"] .o_data_row:contains("Courtoisie")',
         },
         {
             content: "The next reminder date is shown",
-            trigger: '.o_field_widget[name="dunning_next_date"]:not(:empty)',
+            trigger: '.o_field_widget[name="dunning_followup_next_date"]:not(:empty)',
         },
     ],
 });
