@@ -45,7 +45,7 @@ DEFAULT_HTML_BODY = """<div>
         that is <t t-out="format_amount(late_fees.total, currency)"/> on <t t-out="format_date(date)"/>.</p>
     <p>Please settle this amount at your earliest convenience. If your payment has crossed this letter,
         please disregard it.</p>
-    <p t-if="bank.iban">Payment by bank transfer to <t t-out="bank.holder"/>, IBAN <t t-out="bank.iban"/><t
+    <p t-if="bank.iban">Payment by bank transfer to <t t-out="bank.holder"/>, IBAN <span style="white-space: nowrap;" t-out="bank.iban"/><t
         t-if="bank.bic">, BIC <t t-out="bank.bic"/></t>, quoting the reference <t t-out="payment_reference"/>.</p>
     <p>Yours sincerely,</p>
     <p><t t-out="signatory.name"/><br t-if="signatory.name"/><t t-out="signatory.title"/><br
