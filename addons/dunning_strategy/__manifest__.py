@@ -35,6 +35,7 @@
         "views/dunning_letter_template_views.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/dunning_demo_templates.xml",
         "demo/dunning_demo.xml",
     ],

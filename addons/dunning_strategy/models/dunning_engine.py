@@ -1064,7 +1064,8 @@ class DunningEngine(models.AbstractModel):
             "res_id": line.partner_id.id,
             "activity_type_id": step.activity_type_id.id,
             "summary": step.activity_summary or step.activity_type_id.summary or step.name,
-            "note": self.env._("Reminder %(step)s, invoices: %(invoices)s", step=step.name, invoices=invoices),
+            # the step's name says the kind of reminder ("Relance 2"): not prefixed with it again
+            "note": self.env._("%(step)s, invoices: %(invoices)s", step=step.name, invoices=invoices),
             "user_id": self._get_activity_user(line).id,
             "date_deadline": line.run_id.date,
         }

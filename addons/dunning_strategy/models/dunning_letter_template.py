@@ -1,19 +1,23 @@
 import re
 from dataclasses import dataclass
 from datetime import date as date_type
+from datetime import timedelta
 
 from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang
 
+from ..tools.bank_account import format_account_number
 from ..tools.letter_pdf import LetterRenderError, check_letter_html, mjml_to_html
 
 _MJML_ROOT_RE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<mjml[\s>/]", re.IGNORECASE | re.DOTALL)
 
 DEFAULT_HTML_BODY = """<div>
     <p style="text-align: right;"><t t-out="company.city or ''"/>, <t t-out="format_date(date)"/></p>
-    <p><strong>Subject: <t t-out="step.name"/></strong></p>
+    <p><strong>Subject: <t t-out="subject"/></strong></p>
+    <p t-if="payment_reference">Reference: <t t-out="payment_reference"/></p>
     <p>Dear <t t-out="contact.name"/>,</p>
     <p>Unless we are mistaken, the following invoices of <t t-out="customer.name"/> are still unpaid:</p>
     <table style="width: 100%; border-collapse: collapse;">
@@ -41,8 +45,11 @@ DEFAULT_HTML_BODY = """<div>
         that is <t t-out="format_amount(late_fees.total, currency)"/> on <t t-out="format_date(date)"/>.</p>
     <p>Please settle this amount at your earliest convenience. If your payment has crossed this letter,
         please disregard it.</p>
+    <p t-if="bank.iban">Payment by bank transfer to <t t-out="bank.holder"/>, IBAN <span style="white-space: nowrap;" t-out="bank.iban"/><t
+        t-if="bank.bic">, BIC <t t-out="bank.bic"/></t>, quoting the reference <t t-out="payment_reference"/>.</p>
     <p>Yours sincerely,</p>
-    <p t-out="company.name"/>
+    <p><t t-out="signatory.name"/><br t-if="signatory.name"/><t t-out="signatory.title"/><br
+        t-if="signatory.title"/><t t-out="company.name"/></p>
 </div>"""
 
 
@@ -73,6 +80,28 @@ class LetterLateFees:
     total: float
 
 
+@dataclass(frozen=True)
+class LetterBankAccount:
+    """The company's bank account a letter asks to pay to (``bank`` in the template): the one
+    stated on the reminded invoices, else the company's first one. Empty strings when the
+    company has none."""
+
+    account: object
+    holder: str
+    iban: str
+    bic: str
+    bank_name: str
+
+
+@dataclass(frozen=True)
+class LetterSignatory:
+    """Who signs the letter (``signatory`` in the template): the template's signatory, else the
+    strategy's responsible, else the user who launched the run (never the system user)."""
+
+    name: str
+    title: str
+
+
 class DunningLetterTemplate(models.Model):
     """A letter sent by post: HTML or MJML with QWeb placeholders, rendered per customer in its
     language with Odoo's mail rendering engine, then printed to PDF by WeasyPrint.
@@ -92,6 +121,29 @@ class DunningLetterTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    subject = fields.Char(
+        translate=True,
+        render_engine="inline_template",
+        default=lambda self: self.env._("Unpaid invoices: payment reminder"),
+        help="Subject line of the letter (the subject placeholder), in the customer's language. "
+        "Placeholders between double braces, as in email subjects: {{ object.partner_id.name }}.",
+    )
+    payment_deadline_days = fields.Integer(
+        string="Payment Deadline (days)",
+        default=8,
+        help="Days given to pay from the date of the letter: the deadline of a formal notice "
+        "(the deadline_date placeholder).",
+    )
+    signatory_name = fields.Char(
+        string="Signatory",
+        help="Name printed under the letter. Empty: the responsible of the strategy, else the user "
+        "who launched the run.",
+    )
+    signatory_title = fields.Char(
+        string="Signatory Title",
+        translate=True,
+        help="Position of the signatory, e.g. Credit manager. Empty: the job position of the signing user.",
+    )
     company_id = fields.Many2one(
         "res.company",
         string="Company",
@@ -116,6 +168,17 @@ class DunningLetterTemplate(models.Model):
     )
     step_ids = fields.One2many("dunning.strategy.step", "letter_template_id", string="Steps")
     is_template_editor = fields.Boolean(compute="_compute_is_template_editor")
+
+    @api.constrains("payment_deadline_days")
+    def _check_payment_deadline_days(self):
+        for template in self:
+            if template.payment_deadline_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The payment deadline of the letter template %(template)s cannot be negative.",
+                        template=template.name,
+                    )
+                )
 
     @api.constrains("body", "body_type")
     def _check_body(self):
@@ -174,7 +237,7 @@ class DunningLetterTemplate(models.Model):
                 continue
             for line in lang_lines.with_context(lang=lang):
                 try:
-                    rendered = render(line, self._prepare_letter_values(line, late_fees.get(line)))
+                    rendered = render(line, template._prepare_letter_values(line, late_fees.get(line)))
                     body = mjml_to_html(rendered) if self.body_type == "mjml" else rendered
                     check_letter_html(body)
                 except LetterRenderError as error:
@@ -209,10 +272,11 @@ class DunningLetterTemplate(models.Model):
                 return lang
         return "en_US"
 
-    @api.model
     def _prepare_letter_values(self, line, fees):
-        """Variables a letter template sees besides ``object`` (the run line): see the
-        Placeholders tab of the form and readme/CONFIGURE.md."""
+        """Variables this letter template sees besides ``object`` (the run line): see the
+        Placeholders tab of the form and readme/CONFIGURE.md. The subject is rendered last, so
+        that it may use the others."""
+        self.ensure_one()
         company = line.company_id
         currency = line.currency_id
         fee_lines = {fee.invoice["move"]: fee for fee in fees.lines} if fees else {}
@@ -240,7 +304,9 @@ class DunningLetterTemplate(models.Model):
             interest=float(fees.interest_total) if fees else 0.0,
             total=float(fees.total) if fees else 0.0,
         )
-        return {
+        strategy = line.run_id.strategy_id
+        moves = line.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+        values = {
             "customer": line.partner_id,
             "contact": line.recipient_id or line.partner_id,
             "invoices": invoices,
@@ -251,7 +317,52 @@ class DunningLetterTemplate(models.Model):
             "company": company,
             "date": line.date,
             "step": line.step_id,
+            # the reference customers quote with their transfer: each invoice's own
+            "payment_reference": ", ".join(dict.fromkeys(move.payment_reference or move.name for move in moves)),
+            "bank": self._letter_bank_account(company, moves),
+            "signatory": self._letter_signatory(line),
+            # French law: late-payment interest (L441-10) and the recovery indemnity (D441-5)
+            # apply between businesses only, never to an individual
+            "business": bool(line.partner_id.commercial_partner_id.is_company),
+            "interest_rate": formatLang(self.env, strategy.late_interest_rate, digits=2),
+            "recovery_indemnity": strategy.late_fee_indemnity,
+            "deadline_days": self.payment_deadline_days,
+            "deadline_date": line.date + timedelta(days=self.payment_deadline_days),
         }
+        values["subject"] = self._render_subject(line, values)
+        return values
+
+    def _render_subject(self, line, values):
+        """The subject of the letter of ``line`` (inline template, in the context's language)."""
+        if not self.subject:
+            return ""
+        rendered = self._render_template_inline_template(self.subject, "dunning.run.line", line.ids, add_context=values)
+        return rendered[line.id]
+
+    @api.model
+    def _letter_bank_account(self, company, moves):
+        """The company's account to pay to: the one the invoices state, else its first one."""
+        account = moves.partner_bank_id.filtered(lambda bank: bank.partner_id == company.partner_id)[:1]
+        account = account or company.partner_id.bank_ids[:1]
+        return LetterBankAccount(
+            account=account,
+            holder=account.acc_holder_name or account.partner_id.name or "" if account else "",
+            iban=format_account_number(account.acc_number) if account else "",
+            bic=account.bank_bic or "" if account else "",
+            bank_name=account.bank_name or "" if account else "",
+        )
+
+    def _letter_signatory(self, line):
+        """The template's signatory, else the strategy's responsible, else the user who
+        launched the run; a scheduled run is launched by the system user, who signs nothing."""
+        user = line.run_id.strategy_id.responsible_id
+        if not user:
+            launcher = line.run_id.user_id
+            user = launcher if launcher and not launcher._is_superuser() and not launcher.share else launcher.browse()
+        return LetterSignatory(
+            name=self.signatory_name or user.name or "",
+            title=self.signatory_title or (user.partner_id.function if user else "") or "",
+        )
 
     @api.model
     def _letter_error_message(self, error):

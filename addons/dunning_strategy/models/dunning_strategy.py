@@ -280,6 +280,13 @@ class DunningStrategy(models.Model):
         Does nothing (with a log line) when the company has no sales or bank journal.
         """
         self.ensure_one()
+        if self.env["res.lang"]._lang_get("fr_FR") and self.env.lang != "fr_FR":
+            # The story is French: what its runs write (activity notes, letters) too. Odoo loads
+            # a module's translations after its demo data: load ours now, or the letters printed
+            # by the story would be in English.
+            self.env["ir.module.module"]._load_module_terms(["dunning_strategy"], ["fr_FR"])
+            self.env.invalidate_all()
+            return self.with_context(lang="fr_FR")._demo_build_story()
         company = self.company_id
         Move = self.env["account.move"].with_company(company)
         journal = self.env["account.journal"].search(
@@ -294,12 +301,16 @@ class DunningStrategy(models.Model):
         if french:
             self.env["res.partner"].concat(*customers.values()).child_ids.lang = "fr_FR"
             self.env["res.partner"].concat(*customers.values()).lang = "fr_FR"
+        # The company's first bank account, in its order: an account created by demo data in this
+        # same transaction may sit last in a cached list and not be the one Odoo would pick.
+        bank_account = company.partner_id.bank_ids.sorted()[:1]
         moves = Move.create(
             [
                 {
                     "move_type": "out_invoice",
                     "journal_id": journal.id,
                     "partner_id": customers[key].id,
+                    "partner_bank_id": bank_account.id,
                     "invoice_date": today + timedelta(days=due_in - 30),
                     "invoice_date_due": today + timedelta(days=due_in),
                     "invoice_line_ids": [

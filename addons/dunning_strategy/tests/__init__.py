@@ -11,6 +11,7 @@ from . import (
     test_late_fee_invoices,
     test_late_fees,
     test_launch_wizard,
+    test_letter_contents,
     test_letter_pdf,
     test_letters,
     test_migration,

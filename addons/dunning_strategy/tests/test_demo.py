@@ -1,5 +1,8 @@
 from odoo.tests import TransactionCase, tagged
 
+from ..tools.bank_account import is_valid_iban
+from ..tools.letter_pdf import pdf_text
+
 DEMO_CUSTOMERS = (
     "boulangerie_martin",
     "garage_dupuis",
@@ -65,3 +68,41 @@ class TestDunningDemo(TransactionCase):
         self.assertTrue(history.line_ids.filtered(lambda line: line.state == "failed"), "a customer without email")
         message = history.line_ids.mail_message_id[:1]
         self.assertTrue(message.body.striptags().strip().startswith("Ce message est un rappel automatique"))
+
+    def test_demo_company_is_french_in_euros_with_an_iban(self):
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.country_id, self.env.ref("base.fr"))
+        self.assertEqual(company.currency_id, self.env.ref("base.EUR"))
+        self.assertEqual(self.strategy.company_id, company)
+        invoices = self.env["account.move"].search([("company_id", "=", company.id), ("move_type", "=", "out_invoice")])
+        self.assertTrue(invoices)
+        self.assertEqual(invoices.currency_id, company.currency_id, "the demo story is in euros")
+        bank = self.env.ref("dunning_strategy.demo_company_bank_account")
+        self.assertTrue(is_valid_iban(bank.acc_number))
+        self.assertEqual(invoices.partner_bank_id, bank, "the invoices ask to pay to the company's IBAN")
+
+    def test_formal_notice_step_prints_the_formal_notice(self):
+        step = self.strategy.step_ids.sorted("level")[-1]
+        formal_notice = self.env.ref("dunning_strategy.dunning_letter_template_formal_notice_mjml")
+        self.assertEqual(step.letter_template_id, formal_notice)
+        lines = self.env["dunning.run.line"].search(
+            [("step_id", "=", step.id), ("state", "=", "done"), ("letter_attachment_id", "!=", False)]
+        )
+        self.assertTrue(lines, "a customer of the demo got a formal notice")
+        text = " ".join(pdf_text(lines[0].letter_attachment_id.raw).split())
+        self.assertTrue("Mise en demeure de payer" in text or "Formal notice to pay" in text, text[:300])
+        self.assertIn("L441-10", text)
+        self.assertIn("FR14 2004 1010 0505 0001 3M02 606", text)
+
+    def test_call_activities_do_not_repeat_the_step_word(self):
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("activity_type_id", "=", self.strategy.step_ids[2].activity_type_id.id),
+            ]
+        )
+        self.assertTrue(activities)
+        for activity in activities:
+            note = activity.note.striptags() if activity.note else ""
+            self.assertNotIn("Relance Relance", note)
+            self.assertNotIn("Reminder", note)

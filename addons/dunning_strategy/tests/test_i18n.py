@@ -16,6 +16,4 @@ class TestDunningTranslations(TransactionCase):
         french = self.env(context={"lang": "fr_FR"})
         self.assertEqual(french.ref("dunning_strategy.menu_dunning_run").name, "Lots de relance")
         self.assertEqual(french.ref("dunning_strategy.module_category_dunning").name, "Relances")
-        self.assertEqual(
-            french["dunning.engine"]._check_email_address(french["res.partner"]), "aucune adresse courriel"
-        )
+        self.assertEqual(french["dunning.engine"]._check_email_address(french["res.partner"]), "aucune adresse e-mail")

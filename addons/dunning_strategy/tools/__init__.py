@@ -1,5 +1,6 @@
 """Pure helpers of the dunning engine: no ORM, no odoo import (see STYLE.md)."""
 
+from .bank_account import format_account_number, is_valid_iban
 from .late_fees import (
     RECOVERY_INDEMNITY,
     InvoiceLateFee,

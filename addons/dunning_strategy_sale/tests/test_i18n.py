@@ -12,9 +12,9 @@ class TestQuotationFollowupTranslations(TransactionCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["dunning_strategy_sale"], ["fr_FR"], overwrite=True)
         french = self.env(context={"lang": "fr_FR"})
-        self.assertEqual(french.ref("dunning_strategy_sale.menu_dunning_quotation_mass").name, "Relance en masse")
+        self.assertEqual(french.ref("dunning_strategy_sale.menu_dunning_quotation_mass").name, "Suivi en masse")
         self.assertEqual(
-            french.ref("dunning_strategy_sale.menu_dunning_quotation_my_next").name, "Mes prochaines relances"
+            french.ref("dunning_strategy_sale.menu_dunning_quotation_my_next").name, "Mes prochains suivis de devis"
         )
         wizard = french["dunning.quotation.mass"].create({"line_ids": []})
         with self.assertRaisesRegex(UserError, "Aucun devis n'est sélectionné"):

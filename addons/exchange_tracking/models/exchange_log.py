@@ -1058,3 +1058,13 @@ class ExchangeLog(models.Model):
         for partner in (self.contact_ids or self.partner_id).sudo():
             self._message_add_suggested_recipient(recipients, partner=partner, reason=self.env._("Partner"))
         return recipients
+
+    @api.model
+    def _demo_plan_followups_in_french(self):
+        """Demo data: write the planned call-backs (activity, calendar event) in French when French
+        is installed. The demo exchanges are created in the installer's language, English; their
+        call-backs are planned again in French. Does nothing without French."""
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            return
+        for exchange in self.search([("followup_state", "=", "planned")]).with_context(lang="fr_FR"):
+            exchange._plan_followup()

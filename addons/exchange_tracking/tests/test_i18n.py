@@ -18,7 +18,7 @@ class TestFrench(ExchangeTrackingCase):
     def test_default_modes_and_subjects_are_french(self):
         modes = {
             "exchange_mode_phone": "Téléphone",
-            "exchange_mode_email": "Email",
+            "exchange_mode_email": "E-mail",
             "exchange_mode_meeting": "Rencontre physique",
             "exchange_mode_sms": "SMS",
             "exchange_mode_website": "Site Internet",
@@ -39,11 +39,11 @@ class TestFrench(ExchangeTrackingCase):
         Log = self.env["exchange.log"].with_user(self.author).with_context(lang="fr_FR")
         with self.assertRaisesRegex(ValidationError, "Un échange demande un tiers"):
             Log.create({})
-        with self.assertRaisesRegex(ValidationError, "-5 minutes avant la relance est impossible"):
+        with self.assertRaisesRegex(ValidationError, "-5 minutes avant le rappel est impossible"):
             Log.create(
                 {"partner_id": self.customer.id, "followup_datetime": self._in(days=1), "followup_reminder_minutes": -5}
             )
-        with self.assertRaisesRegex(ValidationError, "planifiée dans le passé"):
+        with self.assertRaisesRegex(ValidationError, "planifié dans le passé"):
             Log.create({"partner_id": self.customer.id, "followup_datetime": self._in(days=-2)})
 
     def test_french_catalog_is_complete(self):
