@@ -205,22 +205,32 @@ class TestDunningLaunchWizard(DunningCommon):
         self.assertIn("Needs a reference", wizard.preview_note)
 
     def test_wizard_preview_works_on_the_second_customer(self):
-        wizard = self._wizard()
-        second = wizard.line_ids[1]
-        self.assertNotEqual(second.partner_id, wizard.line_ids[0].partner_id)
+        form = Form(self.env["dunning.launch"].with_context(default_strategy_id=self.strategy.id))
+        form.date = self.run_date
+        # the eye of the second customer, clicked in the list before anything is saved
+        with form.line_ids.edit(1) as second:
+            second.preview = True
+            second_partner = second.partner_id
+        wizard = form.save()
         messages_before = self.env["mail.message"].search_count([])
-        action = second.action_preview()
+        action = wizard.action_preview()
         self.assertEqual(
             (action["res_model"], action["res_id"], action["target"]), ("dunning.launch", wizard.id, "new")
         )
-        preview_view = self.env.ref("dunning_strategy.view_dunning_launch_form_preview")
-        self.assertEqual(action["views"], [(preview_view.id, "form")], "opened on the Preview tab")
-        self.assertEqual(wizard.preview_partner_id, second.partner_id)
-        self.assertIn(second.move_ids[0].name, wizard.preview_body)
+        self.assertEqual(wizard.preview_partner_id, second_partner)
+        self.assertIn(second_partner.email, wizard.preview_email_to)
+        invoice = self.env["account.move"].search([("partner_id", "=", second_partner.id)], limit=1)
+        self.assertIn(invoice.name, wizard.preview_body)
         self.assertEqual(self.env["mail.message"].search_count([]), messages_before, "nothing sent")
-        # the footer button previews the same customer again, not the first one
+        # another eye: the preview follows it, the previous eye goes off
+        third = wizard.line_ids[2]
+        third.preview = True
         wizard.action_preview()
-        self.assertEqual(wizard.preview_partner_id, second.partner_id)
+        self.assertEqual(wizard.preview_partner_id, third.partner_id)
+        self.assertEqual(wizard.line_ids.filtered("preview"), third)
+        # the line's own action (RPC) previews that line
+        wizard.line_ids.filtered(lambda line: line.partner_id == second_partner).action_preview()
+        self.assertEqual(wizard.preview_partner_id, second_partner)
 
     def test_preview_cleared_with_a_message_when_the_step_changes(self):
         wizard = self._wizard()
@@ -230,7 +240,7 @@ class TestDunningLaunchWizard(DunningCommon):
             form.step_id = self.step3
             self.assertFalse(form.preview_partner_id)
             self.assertFalse(form.preview_body)
-            self.assertIn("preview was cleared", form.preview_note)
+            self.assertIn("the preview was cleared", form.preview_note)
         self.assertFalse(wizard.preview_subject, "the stale preview is gone once saved too")
 
     def test_lines_show_days_late_and_channels(self):

@@ -4,6 +4,16 @@ from contextlib import closing
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+PREVIEW_FIELDS = (
+    "preview_partner_id",
+    "preview_email_to",
+    "preview_subject",
+    "preview_body",
+    "preview_letter",
+    "preview_letter_name",
+    "preview_note",
+)
+
 
 class DunningLaunch(models.TransientModel):
     """Manual launch of a strategy: who the run would remind, adjusted by hand, then launched.
@@ -51,8 +61,7 @@ class DunningLaunch(models.TransientModel):
     line_count = fields.Integer(string="Customer Count", compute="_compute_totals")
     amount_residual = fields.Monetary(string="Total Due", compute="_compute_totals", currency_field="currency_id")
     warning = fields.Char(compute="_compute_line_ids", store=True, help="Why the run cannot be launched as it is.")
-    # preview of one customer's reminder (filled by the preview buttons, nothing is sent);
-    # cleared when the strategy, step or date change, since it would show another reminder
+    # preview of the reminder of the customer whose eye is on (nothing is sent)
     preview_partner_id = fields.Many2one(
         "res.partner", string="Previewed Customer", compute="_compute_preview", store=True, readonly=True
     )
@@ -96,22 +105,19 @@ class DunningLaunch(models.TransientModel):
 
     @api.depends("strategy_id", "step_id", "date")
     def _compute_preview(self):
+        """A change of strategy, step or date rebuilds the list: the preview, which showed
+        another reminder, is cleared with a note. The preview itself is rendered by the
+        Preview buttons, never in an onchange (its throw-away run is rolled back, which would
+        drop the unsaved lines of the form)."""
         for wizard in self:
             had_preview = bool(wizard.preview_partner_id)
-            wizard.update(
-                {
-                    "preview_partner_id": False,
-                    "preview_email_to": False,
-                    "preview_subject": False,
-                    "preview_body": False,
-                    "preview_letter": False,
-                    "preview_letter_name": False,
-                    "preview_note": had_preview
-                    and self.env._(
-                        "The strategy, step or date changed: the preview was cleared. Preview a customer again."
-                    ),
-                }
-            )
+            values = dict.fromkeys(PREVIEW_FIELDS, False)
+            if had_preview:
+                values["preview_note"] = self.env._(
+                    "The strategy, step or date changed: the preview was cleared. Click the eye of a customer, "
+                    "then Preview."
+                )
+            wizard.update(values)
 
     @api.depends("line_ids.email_issue")
     def _compute_no_email_line_ids(self):
@@ -151,29 +157,35 @@ class DunningLaunch(models.TransientModel):
         return run._get_form_action()
 
     def action_preview(self):
-        """Preview the reminder of the customer previewed last, else of the first listed one
-        (each line has its own preview button, see ``dunning.launch.line.action_preview``)."""
+        """Preview the reminder of the customer whose eye was clicked in the list (the last one
+        when several are on), else of the customer previewed last, else of the first listed."""
         self.ensure_one()
-        line = self.line_ids.filtered(lambda line: line.partner_id == self.preview_partner_id)[:1] or self.line_ids[:1]
+        chosen = self.line_ids.filtered(lambda line: line.preview and line.partner_id)
+        line = (
+            chosen.filtered(lambda line: line.partner_id != self.preview_partner_id)[:1]
+            or chosen[:1]
+            or self.line_ids.filtered(lambda line: line.partner_id == self.preview_partner_id)[:1]
+            or self.line_ids[:1]
+        )
         if not line:
             raise UserError(self.env._("There is no customer to preview: add one to the list first."))
         return self._action_preview_line(line)
 
     def _action_preview_line(self, line):
-        """Render the email (and the letter, when the step prints one) of ``line``'s customer,
-        without sending or storing anything, and show it in the wizard's Preview tab."""
+        """Render the email (and the letter, when the step prints one) of ``line``'s customer
+        at the top of the wizard, without sending or storing anything; its eye stays on."""
         self.ensure_one()
         candidate = self._get_candidates(line)[0]
         preview = self._render_preview(candidate)
         self.write(preview)
+        (self.line_ids - line).preview = False
+        line.preview = True
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Launch Reminders"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
-            # the same form, opened on its Preview tab
-            "views": [(self.env.ref("dunning_strategy.view_dunning_launch_form_preview").id, "form")],
             "target": "new",
             "context": dict(self.env.context),
         }
@@ -352,6 +364,9 @@ class DunningLaunchLine(models.TransientModel):
     channels = fields.Char(
         compute="_compute_channels", help="What the reminder of this customer's step does: email, activity, letter."
     )
+    preview = fields.Boolean(
+        help="The customer whose reminder the Preview button shows at the top of the wizard (nothing is sent)."
+    )
     email = fields.Char(compute="_compute_email")
     email_issue = fields.Char(string="Email Problem", compute="_compute_email")
 
@@ -416,7 +431,7 @@ class DunningLaunchLine(models.TransientModel):
             )
 
     def action_preview(self):
-        """Preview the reminder of this customer in the wizard's Preview tab (nothing is sent)."""
+        """Preview the reminder of this customer at the top of the wizard (nothing is sent)."""
         self.ensure_one()
         return self.launch_id._action_preview_line(self)
 

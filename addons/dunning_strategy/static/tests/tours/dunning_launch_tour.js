@@ -4,7 +4,7 @@ import { registry } from "@web/core/registry";
 
 /**
  * Launch reminders by hand: open the wizard from the menu, pick the strategy "Relances clients"
- * and its step 2, remove one customer, launch, reach the run, read a line's email and its delivery.
+ * and its step 2, remove one customer, preview another's reminder, launch, reach the run, read a line's email and its delivery.
  * The data (customers due for step 2) is created by tests/test_tours.py.
  */
 registry.category("web_tour.tours").add("dunning_launch_tour", {
@@ -54,6 +54,21 @@ registry.category("web_tour.tours").add("dunning_launch_tour", {
             content: "The customer is gone from the list",
             trigger:
                 '.modal .o_field_widget[name="line_ids"]:not(:has(.o_data_row:contains("Tour Customer Bravo"))) .o_data_row:contains("Tour Customer Alpha")',
+        },
+        {
+            content: "Preview the reminder of another customer: its eye",
+            trigger:
+                '.modal .o_field_widget[name="line_ids"] .o_data_row:contains("Tour Customer Charlie") .o_field_widget[name="preview"] button',
+            run: "click",
+        },
+        {
+            content: "then Preview",
+            trigger: '.modal .modal-footer button[name="action_preview"]',
+            run: "click",
+        },
+        {
+            content: "The preview shows that customer's email",
+            trigger: '.modal .o_field_widget[name="preview_body"]:contains("Tour Customer Charlie")',
         },
         {
             content: "Launch",
