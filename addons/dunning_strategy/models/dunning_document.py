@@ -14,6 +14,7 @@ with their reason and sends the others.
 
 import io
 import re
+import tempfile
 
 from markupsafe import Markup
 
@@ -22,7 +23,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..tools.late_fees import compute_late_fees
-from ..tools.letter_pdf import Letter, LetterLayout, LetterRenderError, merge_pdfs, render_letters_pdf
+from ..tools.letter_pdf import Letter, LetterLayout, LetterRenderError, merge_pdf_files, render_letters_pdf
 from .dunning_engine import DunningLinesError
 
 INVOICE_REPORT = "account.account_invoices"
@@ -448,16 +449,29 @@ class DunningDocument(models.AbstractModel):
         if not parts:
             return
         old = run.letters_attachment_id.sudo()
-        run.letters_attachment_id = Attachment.create(
-            {
-                "name": self.env._("%(run)s - letters.pdf", run=run.name).replace("/", "-"),
-                "raw": merge_pdfs([old.raw if old else b"", *parts.mapped("raw")]),
-                "mimetype": "application/pdf",
-                "res_model": "dunning.run",
-                "res_id": run.id,
-            }
-        )
+        # the parts are read one by one from the filestore and the merged PDF is written to a
+        # temporary file: a run of thousands of letters is never held as a list of PDFs
+        with tempfile.TemporaryFile() as merged:
+            merge_pdf_files([self._attachment_source(part) for part in old | parts], merged)
+            merged.seek(0)
+            run.letters_attachment_id = Attachment.create(
+                {
+                    "name": self.env._("%(run)s - letters.pdf", run=run.name).replace("/", "-"),
+                    "raw": merged.read(),
+                    "mimetype": "application/pdf",
+                    "res_model": "dunning.run",
+                    "res_id": run.id,
+                }
+            )
         (old | parts).unlink()
+
+    @api.model
+    def _attachment_source(self, attachment):
+        """Where ``merge_pdf_files`` reads an attachment: its file in the filestore, else its
+        bytes (attachments stored in the database)."""
+        if attachment.store_fname:
+            return attachment._full_path(attachment.store_fname)
+        return attachment.raw or b""
 
     @api.model
     def _preview_letter(self, line):

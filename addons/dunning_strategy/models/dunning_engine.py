@@ -21,6 +21,7 @@ other addons (quotation follow-ups, letters, wizards) override one piece at a ti
 import logging
 import threading
 import time
+import weakref
 from collections import defaultdict
 from datetime import timedelta
 
@@ -29,14 +30,24 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, clean_context, email_normalize
+from odoo.tools import SQL, clean_context, config, email_normalize
 
 from .account_move import DUNNING_OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
-DEFAULT_CRON_TIME_BUDGET = 600  # seconds of processing per cron call before handing over
+# Seconds of processing per cron pass when the server sets no time limit.
+DEFAULT_CRON_TIME_BUDGET = 600
+# A prefork cron worker pings its watchdog, sleeps up to 60 + 9 s waiting for a job, then runs
+# every job due: ``limit_time_real_cron`` counts that sleep too.
+CRON_WORKER_SLEEP = 70
+MIN_CRON_TIME_BUDGET = 5
+# Odoo calls a cron again at once while it reports lines remaining (up to 10 times, in the same
+# worker pass): the calls that follow each other within this gap share one time budget.
+CRON_CALL_GAP = 2.0
+# the job cursor of a cron pass -> (deadline of its budget, end of its last call)
+_CRON_WINDOWS = weakref.WeakKeyDictionary()
 MAX_CONCURRENCY_RETRIES = 5
 # errors raised when another worker touched the same rows: the batch is retried, never failed
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
@@ -534,7 +545,7 @@ class DunningEngine(models.AbstractModel):
                     self.env.cr.rollback()
                     _logger.info("Dunning run %s: concurrent update, batch retried (%s)", run.name, retries)
             try:
-                engine._end_run(run)
+                engine._end_run_isolated(run)
                 if commit:
                     self._commit()
             except CONCURRENCY_ERRORS:
@@ -570,11 +581,28 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _end_run(self, run):
         """Close the run once no line is pending (another worker may still hold some), then
-        send its execution report."""
+        merge its letters and send its execution report."""
         if run.state != "done" and not self._count_pending_lines(run):
             run.state = "done"
             self.env["dunning.document"]._merge_run_letters(run)
             run._send_execution_report()
+
+    @api.model
+    def _end_run_isolated(self, run):
+        """``_end_run`` in a savepoint: when merging the letters or sending the report fails
+        (a broken report template, an unreadable letter part), the run is closed anyway (its
+        lines are all processed), the reason is recorded on it (``end_error``) and the other
+        runs of the same call go on. Never raises, but for the concurrency errors the caller
+        handles."""
+        try:
+            with self.env.cr.savepoint():
+                self._end_run(run)
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception as error:  # recorded on the run, see the docstring
+            _logger.info("Dunning run %s: its end failed: %s", run.name, error)
+            if run.state != "done" and not self._count_pending_lines(run):
+                run.write({"state": "done", "end_error": self._error_message(error)})
 
     @api.model
     def _lock_pending_lines(self, run, limit):
@@ -1196,7 +1224,57 @@ class DunningEngine(models.AbstractModel):
                 if commit:
                     engine._commit()
         runs = Run.search(["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")])
-        budget = engine.env["ir.config_parameter"].get_param("dunning_strategy.cron_time_budget")
-        deadline = time.monotonic() + (int(budget) if budget and budget.isdigit() else DEFAULT_CRON_TIME_BUDGET)
-        engine._process_runs(runs, commit=commit, deadline=deadline)
+        deadline = engine._cron_deadline()
+        if deadline is None:
+            # this worker pass's budget is spent: a call that does nothing ends Odoo's loop of
+            # calls, and the trigger brings the job back in the next pass, after the worker
+            # pinged its watchdog (its time limits count from there)
+            _CRON_WINDOWS.pop(engine.env.cr, None)
+            engine._trigger_cron_again()
+            engine.env["ir.cron"]._notify_progress(done=0, remaining=engine._count_pending_lines(runs))
+            return True
+        try:
+            engine._process_runs(runs, commit=commit, deadline=deadline)
+        finally:
+            _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
         return True
+
+    @api.model
+    def _cron_time_budget(self):
+        """Seconds of processing per cron worker pass, sized to the server's limits.
+
+        A prefork cron worker is killed past ``limit_time_real_cron`` (``limit_time_real`` when
+        it is -1), counted from before its sleep of up to ``CRON_WORKER_SLEEP`` seconds, and past
+        ``limit_time_cpu`` of CPU per pass. The budget is half of the smaller of the two (sleep
+        deducted), so that the batch running at the deadline and the other jobs of the pass
+        still fit: 25 s with Odoo's defaults (60 s CPU, 120 s real). The system parameter
+        ``dunning_strategy.cron_time_budget`` may lower it, never raise it.
+        """
+        real = config.get("limit_time_real_cron") or 0
+        if real < 0:
+            real = config.get("limit_time_real") or 0
+        cpu = config.get("limit_time_cpu") or 0
+        limits = [limit for limit in (cpu, real - CRON_WORKER_SLEEP if real > 0 else 0) if limit > 0]
+        budget = max(min(limits) / 2, MIN_CRON_TIME_BUDGET) if limits else DEFAULT_CRON_TIME_BUDGET
+        param = self.env["ir.config_parameter"].sudo().get_param("dunning_strategy.cron_time_budget")
+        if param and param.isdigit():
+            budget = min(budget, int(param))
+        return budget
+
+    @api.model
+    def _cron_deadline(self):
+        """``time.monotonic()`` deadline of this cron call, or None when the budget of this
+        worker pass is spent. Odoo calls the job again at once, in the same pass and on the same
+        cursor, while lines remain: those calls share the pass's budget."""
+        now = time.monotonic()
+        window = _CRON_WINDOWS.get(self.env.cr)
+        if window and now - window[1] < CRON_CALL_GAP:
+            return window[0] if now < window[0] else None
+        return now + self._cron_time_budget()
+
+    @api.model
+    def _trigger_cron_again(self):
+        """Bring the dunning cron back at once (Odoo notifies the cron workers)."""
+        cron = self.env.ref("dunning_strategy.ir_cron_dunning_run", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()

@@ -57,6 +57,13 @@ class DunningRun(models.Model):
         ondelete="set null",
         help="Every letter of the run in one PDF, ready to print, each followed by the documents its step attaches.",
     )
+    end_error = fields.Text(
+        string="Ending Error",
+        readonly=True,
+        copy=False,
+        help="Why merging the letters or sending the execution report failed when the run ended. "
+        "Its reminders were processed; the letters of its batches stay attached to the run.",
+    )
     letters_pdf = fields.Binary(related="letters_attachment_id.datas", string="Letters to Print")
     letters_file_name = fields.Char(related="letters_attachment_id.name", string="Letters File Name")
 
