@@ -43,6 +43,10 @@ DEFAULT_CRON_TIME_BUDGET = 600
 # every job due: ``limit_time_real_cron`` counts that sleep too.
 CRON_WORKER_SLEEP = 70
 MIN_CRON_TIME_BUDGET = 5
+# With a deadline, the first batch of a call takes this many lines to time them, the next ones
+# as many as the time left allows (never more than the batch size): a batch of letters on a
+# loaded server may take ten times longer than on a quiet one.
+FIRST_TIMED_BATCH = 5
 # Odoo calls a cron again at once while it reports lines remaining (up to 10 times, in the same
 # worker pass): the calls that follow each other within this gap share one time budget.
 CRON_CALL_GAP = 2.0
@@ -508,7 +512,9 @@ class DunningEngine(models.AbstractModel):
 
         :param commit: commit after each batch (cron mode); progress is reported to
             ``ir.cron._notify_progress`` after each batch in any mode
-        :param deadline: ``time.monotonic()`` value after which no new batch starts
+        :param deadline: ``time.monotonic()`` value after which no new batch starts; batches
+            are then sized to the time left (``FIRST_TIMED_BATCH``) and a run whose lines are
+            all processed after the deadline is ended by the next call
         :param max_batches: stop after that many batches (the rest stays pending)
         :return: number of lines handled by this call
 
@@ -518,17 +524,21 @@ class DunningEngine(models.AbstractModel):
         """
         batch_size = batch_size or self._get_batch_size()
         handled = batches = 0
+        line_seconds = None  # time of one line in this call's batches
         remaining = self._count_pending_lines(runs)
         for run in runs:
             engine = self.with_company(run.company_id)
             engine._start_run(run, commit=commit)
             retries = 0
-            while not (max_batches and batches >= max_batches) and not (deadline and time.monotonic() > deadline):
+            while not (max_batches and batches >= max_batches) and not self._past(deadline, line_seconds):
                 try:
-                    lines = engine._lock_pending_lines(run, batch_size)
+                    size = self._timed_batch_size(batch_size, deadline, line_seconds)
+                    started = time.monotonic()
+                    lines = engine._lock_pending_lines(run, size)
                     if not lines:
                         break
                     engine._process_lines(lines)
+                    line_seconds = (time.monotonic() - started) / len(lines)
                     handled += len(lines)
                     batches += 1
                     remaining = max(remaining - len(lines), 0)
@@ -544,6 +554,9 @@ class DunningEngine(models.AbstractModel):
                     retries += 1
                     self.env.cr.rollback()
                     _logger.info("Dunning run %s: concurrent update, batch retried (%s)", run.name, retries)
+            if self._past(deadline):
+                # merging a run's letters takes time too: left to the next call
+                continue
             try:
                 engine._end_run_isolated(run)
                 if commit:
@@ -555,6 +568,21 @@ class DunningEngine(models.AbstractModel):
                 self.env.cr.rollback()
         self.env["ir.cron"]._notify_progress(done=handled, remaining=self._count_pending_lines(runs))
         return handled
+
+    @api.model
+    def _past(self, deadline, line_seconds=None):
+        """Whether ``deadline`` is passed, or too close for one more line of ``line_seconds``."""
+        return bool(deadline) and time.monotonic() + (line_seconds or 0) > deadline
+
+    @api.model
+    def _timed_batch_size(self, batch_size, deadline, line_seconds):
+        """Lines of the next batch: ``batch_size`` without a deadline; else a first small batch
+        that times one line, then as many lines as the time left allows."""
+        if not deadline:
+            return batch_size
+        if line_seconds is None:
+            return min(batch_size, FIRST_TIMED_BATCH)
+        return max(1, min(batch_size, int((deadline - time.monotonic()) / max(line_seconds, 1e-3))))
 
     @api.model
     def _count_pending_lines(self, runs):
@@ -1237,6 +1265,9 @@ class DunningEngine(models.AbstractModel):
             engine._process_runs(runs, commit=commit, deadline=deadline)
         finally:
             _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
+        if any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
+            # a run's end was left for lack of time: Odoo sees nothing remaining, come back
+            engine._trigger_cron_again()
         return True
 
     @api.model

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
-from ..models.dunning_engine import _CRON_WINDOWS, CRON_CALL_GAP
+from ..models.dunning_engine import _CRON_WINDOWS, CRON_CALL_GAP, FIRST_TIMED_BATCH
 from .common import DunningCommon
 
 
@@ -90,3 +90,34 @@ class TestDunningCronLimits(DunningCommon):
             "nothing of the failed report is left half made",
         )
         self.assertEqual((other.state, other.done_count, other.end_error), ("done", 1, False))
+
+    def test_batches_are_sized_to_the_time_left(self):
+        run = self.strategy._create_run(self.run_date, "automatic")
+        engine = self.env["dunning.engine"]
+        handled = engine._process_runs(run, deadline=time.monotonic() + 600, max_batches=1)
+        self.assertEqual(handled, FIRST_TIMED_BATCH, "a first small batch times one line")
+        self.assertEqual(engine._timed_batch_size(100, None, None), 100, "no deadline: the batch size")
+        self.assertEqual(engine._timed_batch_size(100, time.monotonic() + 10, 1.0), 9, "the time left allows 9")
+        self.assertEqual(engine._timed_batch_size(100, time.monotonic() + 1000, 0.5), 100, "never above the size")
+        self.assertEqual(engine._timed_batch_size(100, time.monotonic() - 5, 1.0), 1)
+        self.assertTrue(engine._past(time.monotonic() + 2, line_seconds=3.0), "no time for one more line")
+        self.assertEqual(engine._process_runs(run, deadline=time.monotonic() - 1), 0, "nothing past the deadline")
+        self.assertEqual((run.state, run.pending_count), ("running", 1))
+
+    def test_a_run_end_left_for_lack_of_time_is_done_by_the_next_call(self):
+        run = self.strategy._create_run(self.run_date, "automatic")
+        engine = self.env["dunning.engine"]
+        engine._process_runs(run, max_batches=1)
+        self.assertEqual((run.state, run.pending_count), ("done", 0))
+        run.state = "running"  # as when its last batch ended past the deadline
+        self.assertEqual(engine._process_runs(run, deadline=time.monotonic() - 1), 0)
+        self.assertEqual(run.state, "running", "merging its letters is left to the next call")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        _CRON_WINDOWS.pop(self.env.cr, None)
+        with patch.object(type(engine), "_process_runs", lambda self, runs, **kw: 0):
+            self._cron_call()  # a call that had no time left for it
+        self.assertEqual(
+            len(self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]) - triggers), 1, "comes back"
+        )
+        self._cron_call()
+        self.assertEqual(run.state, "done")
