@@ -1238,6 +1238,17 @@ class DunningEngine(models.AbstractModel):
         engine = self.sudo()
         commit = engine._can_commit()
         Run = engine.env["dunning.run"]
+        # the budget counts from the start of the call: creating a large run takes time too
+        deadline = engine._cron_deadline()
+        if deadline is None:
+            # this worker pass's budget is spent: a call that does nothing ends Odoo's loop of
+            # calls, and the trigger brings the job back in the next pass, after the worker
+            # pinged its watchdog (its time limits count from there)
+            _CRON_WINDOWS.pop(engine.env.cr, None)
+            engine._trigger_cron_again()
+            pending = engine._count_pending_lines(Run.search(engine._unfinished_runs_domain()))
+            engine.env["ir.cron"]._notify_progress(done=0, remaining=pending)
+            return True
         for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
             strategy = automatic_strategy.with_company(automatic_strategy.company_id)
             today = engine._company_today(strategy.company_id)
@@ -1251,16 +1262,7 @@ class DunningEngine(models.AbstractModel):
                 strategy._create_run(today, "automatic", candidates=candidates)
                 if commit:
                     engine._commit()
-        runs = Run.search(["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")])
-        deadline = engine._cron_deadline()
-        if deadline is None:
-            # this worker pass's budget is spent: a call that does nothing ends Odoo's loop of
-            # calls, and the trigger brings the job back in the next pass, after the worker
-            # pinged its watchdog (its time limits count from there)
-            _CRON_WINDOWS.pop(engine.env.cr, None)
-            engine._trigger_cron_again()
-            engine.env["ir.cron"]._notify_progress(done=0, remaining=engine._count_pending_lines(runs))
-            return True
+        runs = Run.search(engine._unfinished_runs_domain())
         try:
             engine._process_runs(runs, commit=commit, deadline=deadline)
         finally:
@@ -1269,6 +1271,11 @@ class DunningEngine(models.AbstractModel):
             # a run's end was left for lack of time: Odoo sees nothing remaining, come back
             engine._trigger_cron_again()
         return True
+
+    @api.model
+    def _unfinished_runs_domain(self):
+        """Runs the cron processes: running ones, and automatic ones not started yet."""
+        return ["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")]
 
     @api.model
     def _cron_time_budget(self):
