@@ -97,7 +97,7 @@ class TestDunningCronLimits(DunningCommon):
         handled = engine._process_runs(run, deadline=time.monotonic() + 600, max_batches=1)
         self.assertEqual(handled, FIRST_TIMED_BATCH, "a first small batch times one line")
         self.assertEqual(engine._timed_batch_size(100, None, None), 100, "no deadline: the batch size")
-        self.assertEqual(engine._timed_batch_size(100, time.monotonic() + 10, 1.0), 9, "the time left allows 9")
+        self.assertEqual(engine._timed_batch_size(100, time.monotonic() + 10, 1.0), 4, "half of 10 s left")
         self.assertEqual(engine._timed_batch_size(100, time.monotonic() + 1000, 0.5), 100, "never above the size")
         self.assertEqual(engine._timed_batch_size(100, time.monotonic() - 5, 1.0), 1)
         self.assertTrue(engine._past(time.monotonic() + 2, line_seconds=3.0), "no time for one more line")
