@@ -558,7 +558,7 @@ class DunningEngine(models.AbstractModel):
                 # merging a run's letters takes time too: left to the next call
                 continue
             try:
-                engine._end_run_isolated(run)
+                engine._end_run_isolated(run, deadline)
                 if commit:
                     self._commit()
             except CONCURRENCY_ERRORS:
@@ -609,16 +609,18 @@ class DunningEngine(models.AbstractModel):
                 self.env.cr.rollback()
 
     @api.model
-    def _end_run(self, run):
-        """Close the run once no line is pending (another worker may still hold some), then
-        merge its letters and send its execution report."""
+    def _end_run(self, run, deadline=None):
+        """Close the run once no line is pending (another worker may still hold some): merge
+        its letters (until ``deadline``: the rest is merged by the next call, the run stays
+        running meanwhile), then mark it done and send its execution report."""
         if run.state != "done" and not self._count_pending_lines(run):
+            if not self.env["dunning.document"]._merge_run_letters(run, deadline):
+                return
             run.state = "done"
-            self.env["dunning.document"]._merge_run_letters(run)
             run._send_execution_report()
 
     @api.model
-    def _end_run_isolated(self, run):
+    def _end_run_isolated(self, run, deadline=None):
         """``_end_run`` in a savepoint: when merging the letters or sending the report fails
         (a broken report template, an unreadable letter part), the run is closed anyway (its
         lines are all processed), the reason is recorded on it (``end_error``) and the other
@@ -626,7 +628,7 @@ class DunningEngine(models.AbstractModel):
         handles."""
         try:
             with self.env.cr.savepoint():
-                self._end_run(run)
+                self._end_run(run, deadline)
         except CONCURRENCY_ERRORS:
             raise
         except Exception as error:  # recorded on the run, see the docstring

@@ -4,7 +4,9 @@ from unittest.mock import patch
 from odoo.tests import new_test_user, tagged
 from odoo.tools import config
 
+from ..models.dunning_document import PRINT_BATCH_DESCRIPTION
 from ..models.dunning_engine import _CRON_WINDOWS, CRON_CALL_GAP, FIRST_TIMED_BATCH
+from ..tools.letter_pdf import pdf_page_count, pdf_text, render_letters_pdf
 from .common import DunningCommon
 
 
@@ -121,3 +123,44 @@ class TestDunningCronLimits(DunningCommon):
         )
         self._cron_call()
         self.assertEqual(run.state, "done")
+
+    def test_letters_are_merged_part_by_part_within_the_deadline(self):
+        run = self.strategy._create_run(self.run_date, "automatic")
+        Attachment = self.env["ir.attachment"].sudo()
+        for index, text in enumerate(("Batch one", "Batch two", "Batch three")):
+            Attachment.create(
+                {
+                    "name": f"letters-{index:010d}.pdf",
+                    "description": PRINT_BATCH_DESCRIPTION,
+                    "raw": render_letters_pdf([f"<p>{text}</p>"]).merged,
+                    "mimetype": "application/pdf",
+                    "res_model": "dunning.run",
+                    "res_id": run.id,
+                }
+            )
+        Document = self.env["dunning.document"]
+        past = time.monotonic() - 1
+        self.assertFalse(Document._merge_run_letters(run, past), "one part per call past the deadline")
+        self.assertEqual(pdf_page_count(run.letters_attachment_id.raw), 1)
+        self.assertFalse(Document._merge_run_letters(run, past))
+        self.assertTrue(Document._merge_run_letters(run, past), "the last part")
+        merged = run.letters_attachment_id.raw
+        for page, text in enumerate(("Batch one", "Batch two", "Batch three")):
+            self.assertIn(text, pdf_text(merged, [page]))
+        self.assertFalse(Attachment.search([("res_id", "=", run.id), ("description", "=", PRINT_BATCH_DESCRIPTION)]))
+        # the engine leaves a run whose letters are not all merged running, for the next call
+        run.line_ids.write({"state": "done"})
+        run.state = "running"
+        Attachment.create(
+            {
+                "name": "letters-0000000009.pdf",
+                "description": PRINT_BATCH_DESCRIPTION,
+                "raw": render_letters_pdf(["<p>Batch four</p>"]).merged,
+                "mimetype": "application/pdf",
+                "res_model": "dunning.run",
+                "res_id": run.id,
+            }
+        )
+        self.env["dunning.engine"]._end_run(run, past)
+        self.assertEqual(run.state, "done", "one part left: merged, then done")
+        self.assertEqual(pdf_page_count(run.letters_attachment_id.raw), 4)
