@@ -47,6 +47,9 @@ MIN_CRON_TIME_BUDGET = 5
 # as many as the time left allows (never more than the batch size): a batch of letters on a
 # loaded server may take ten times longer than on a quiet one.
 FIRST_TIMED_BATCH = 5
+# ... and each timed batch aims at this many seconds at most: a server whose load rises in the
+# middle of a batch makes it several times longer than measured, never past the worker's limit.
+TIMED_BATCH_SECONDS = 5
 # Odoo calls a cron again at once while it reports lines remaining (up to 10 times, in the same
 # worker pass): the calls that follow each other within this gap share one time budget.
 CRON_CALL_GAP = 2.0
@@ -577,14 +580,15 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _timed_batch_size(self, batch_size, deadline, line_seconds):
         """Lines of the next batch: ``batch_size`` without a deadline; else a first small batch
-        that times one line, then as many lines as half the time left allows (the next batch
-        may be slower than the last one on a loaded server: the batches shrink near the
-        deadline instead of overshooting it)."""
+        that times one line, then as many lines as fit in half the time left, and in
+        ``TIMED_BATCH_SECONDS`` (the next batch may be much slower than the last one on a loaded
+        server: short batches that shrink near the deadline keep the overshoot small)."""
         if not deadline:
             return batch_size
         if line_seconds is None:
             return min(batch_size, FIRST_TIMED_BATCH)
-        return max(1, min(batch_size, int((deadline - time.monotonic()) / 2 / max(line_seconds, 1e-3))))
+        seconds = min((deadline - time.monotonic()) / 2, TIMED_BATCH_SECONDS)
+        return max(1, min(batch_size, int(seconds / max(line_seconds, 1e-3))))
 
     @api.model
     def _count_pending_lines(self, runs):
