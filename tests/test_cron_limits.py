@@ -6,8 +6,8 @@ customer reminded exactly once, no line left pending, and the cron worker never 
 
 The 3,000 customers and their invoices are seeded in SQL by ``tests/bench/seed.py`` (about 30 s).
 The rest of the wall time is WeasyPrint laying out 3,000 letters in the single cron worker, which
-Odoo runs at nice 10: 1,400 s (23 min) measured on 2026-11-30 while other processes kept the
-2-core machine's load average at 6-9; about 5 minutes expected on a quiet machine (14 letters a
+Odoo runs at nice 10: 818 s (13 min 38 s) measured on 2026-11-30 while other processes kept the
+2-core machine's load average at 4-7; about 5 minutes expected on a quiet machine (14 letters a
 second), not measured."""
 
 import re
