@@ -74,7 +74,8 @@ def run_cron_now(server, admin):
     cron_id = xmlid(admin, "dunning_strategy.ir_cron_dunning_run")
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(seconds=5)
     admin.call("ir.cron", "write", [cron_id], {"nextcall": now.strftime("%Y-%m-%d %H:%M:%S"), "active": True})
-    server.sql(f"NOTIFY cron_trigger, '{server.dbname}'")
+    # Odoo's cron workers listen on the ``postgres`` database (``ir.cron._notifydb``)
+    server.env.sql(f"NOTIFY cron_trigger, '{server.dbname}'")
     return cron_id
 
 

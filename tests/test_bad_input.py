@@ -166,6 +166,17 @@ def test_06_negative_repeat(admin):
     user_error(lambda ctx: admin.call("dunning.strategy", "create", {"name": "Rep", "step_ids": steps}, context=ctx))
 
 
+def test_06b_a_billion_days_and_a_huge_repeat(admin):
+    template = template_id(admin)
+    for step in ({"days": 10**9}, {"days": 7, "repeat_days": 10**9}):
+        steps = [(0, 0, {"name": "Far", "send_email": True, "mail_template_id": template, **step})]
+        user_error(
+            lambda ctx, steps=steps: admin.call(
+                "dunning.strategy", "create", {"name": "Far", "step_ids": steps}, context=ctx
+            )
+        )
+
+
 # -- customers and addresses ----------------------------------------------------------------
 def test_07_malformed_and_blacklisted_email_fail_their_line(admin):
     malformed = customer(admin, email="pas-une-adresse")

@@ -14,6 +14,8 @@ with their reason and sends the others.
 
 import io
 import re
+import tempfile
+import time
 
 from markupsafe import Markup
 
@@ -22,7 +24,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_amount
 
 from ..tools.late_fees import compute_late_fees
-from ..tools.letter_pdf import Letter, LetterLayout, LetterRenderError, merge_pdfs, render_letters_pdf
+from ..tools.letter_pdf import Letter, LetterLayout, LetterRenderError, merge_pdf_files, render_letters_pdf
 from .dunning_engine import DunningLinesError
 
 INVOICE_REPORT = "account.account_invoices"
@@ -433,10 +435,16 @@ class DunningDocument(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _merge_run_letters(self, run):
+    def _merge_run_letters(self, run, deadline=None):
         """Join the parts of the run's letters PDF stored by its batches (``_store_print_batch``),
         in line order, after the PDF of a previous ending of the run (failed lines retried), into
-        one PDF stored on the run."""
+        one PDF stored on the run.
+
+        :param deadline: ``time.monotonic()`` value after which no further part is added (one
+            part at least): the parts joined so far become the run's PDF, the others wait for
+            the next call, so that merging thousands of letters never outlasts a cron pass
+        :return: whether every part was joined
+        """
         Attachment = self.env["ir.attachment"].sudo()
         parts = Attachment.search(
             [
@@ -447,18 +455,43 @@ class DunningDocument(models.AbstractModel):
             order="name, id",
         )
         if not parts:
-            return
+            return True
         old = run.letters_attachment_id.sudo()
-        run.letters_attachment_id = Attachment.create(
-            {
-                "name": self.env._("%(run)s - letters.pdf", run=run.name).replace("/", "-"),
-                "raw": merge_pdfs([old.raw if old else b"", *parts.mapped("raw")]),
-                "mimetype": "application/pdf",
-                "res_model": "dunning.run",
-                "res_id": run.id,
-            }
-        )
-        (old | parts).unlink()
+        joined = []
+
+        def sources():
+            if old:
+                yield self._attachment_source(old)
+            for part in parts:
+                if joined and deadline and time.monotonic() > deadline:
+                    return
+                joined.append(part)
+                yield self._attachment_source(part)
+
+        # the parts are read one by one from the filestore and the merged PDF is written to a
+        # temporary file: a run of thousands of letters is never held as a list of PDFs
+        with tempfile.TemporaryFile() as merged:
+            merge_pdf_files(sources(), merged)
+            merged.seek(0)
+            run.letters_attachment_id = Attachment.create(
+                {
+                    "name": self.env._("%(run)s - letters.pdf", run=run.name).replace("/", "-"),
+                    "raw": merged.read(),
+                    "mimetype": "application/pdf",
+                    "res_model": "dunning.run",
+                    "res_id": run.id,
+                }
+            )
+        (old | Attachment.concat(*joined)).unlink()
+        return len(joined) == len(parts)
+
+    @api.model
+    def _attachment_source(self, attachment):
+        """Where ``merge_pdf_files`` reads an attachment: its file in the filestore, else its
+        bytes (attachments stored in the database)."""
+        if attachment.store_fname:
+            return attachment._full_path(attachment.store_fname)
+        return attachment.raw or b""
 
     @api.model
     def _preview_letter(self, line):

@@ -21,6 +21,7 @@ other addons (quotation follow-ups, letters, wizards) override one piece at a ti
 import logging
 import threading
 import time
+import weakref
 from collections import defaultdict
 from datetime import timedelta
 
@@ -29,14 +30,31 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, clean_context, email_normalize
+from odoo.tools import SQL, clean_context, config, email_normalize
 
 from .account_move import DUNNING_OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
-DEFAULT_CRON_TIME_BUDGET = 600  # seconds of processing per cron call before handing over
+# Seconds of processing per cron pass when the server sets no time limit.
+DEFAULT_CRON_TIME_BUDGET = 600
+# A prefork cron worker pings its watchdog, sleeps up to 60 + 9 s waiting for a job, then runs
+# every job due: ``limit_time_real_cron`` counts that sleep too.
+CRON_WORKER_SLEEP = 70
+MIN_CRON_TIME_BUDGET = 5
+# With a deadline, the first batch of a call takes this many lines to time them, the next ones
+# as many as the time left allows (never more than the batch size): a batch of letters on a
+# loaded server may take ten times longer than on a quiet one.
+FIRST_TIMED_BATCH = 5
+# ... and each timed batch aims at this many seconds at most: a server whose load rises in the
+# middle of a batch makes it several times longer than measured, never past the worker's limit.
+TIMED_BATCH_SECONDS = 5
+# Odoo calls a cron again at once while it reports lines remaining (up to 10 times, in the same
+# worker pass): the calls that follow each other within this gap share one time budget.
+CRON_CALL_GAP = 2.0
+# the job cursor of a cron pass -> (deadline of its budget, end of its last call)
+_CRON_WINDOWS = weakref.WeakKeyDictionary()
 MAX_CONCURRENCY_RETRIES = 5
 # errors raised when another worker touched the same rows: the batch is retried, never failed
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
@@ -576,7 +594,9 @@ class DunningEngine(models.AbstractModel):
 
         :param commit: commit after each batch (cron mode); progress is reported to
             ``ir.cron._notify_progress`` after each batch in any mode
-        :param deadline: ``time.monotonic()`` value after which no new batch starts
+        :param deadline: ``time.monotonic()`` value after which no new batch starts; batches
+            are then sized to the time left (``FIRST_TIMED_BATCH``) and a run whose lines are
+            all processed after the deadline is ended by the next call
         :param max_batches: stop after that many batches (the rest stays pending)
         :return: number of lines handled by this call
 
@@ -591,17 +611,21 @@ class DunningEngine(models.AbstractModel):
         runs = runs.sudo()
         batch_size = batch_size or self._get_batch_size()
         handled = batches = 0
+        line_seconds = None  # time of one line in this call's batches
         remaining = self._count_pending_lines(runs)
         for run in runs:
             engine = self.with_company(run.company_id)
             engine._start_run(run, commit=commit)
             retries = 0
-            while not (max_batches and batches >= max_batches) and not (deadline and time.monotonic() > deadline):
+            while not (max_batches and batches >= max_batches) and not self._past(deadline, line_seconds):
                 try:
-                    lines = engine._lock_pending_lines(run, batch_size)
+                    size = self._timed_batch_size(batch_size, deadline, line_seconds)
+                    started = time.monotonic()
+                    lines = engine._lock_pending_lines(run, size)
                     if not lines:
                         break
                     engine._process_lines(lines)
+                    line_seconds = (time.monotonic() - started) / len(lines)
                     handled += len(lines)
                     batches += 1
                     remaining = max(remaining - len(lines), 0)
@@ -617,8 +641,11 @@ class DunningEngine(models.AbstractModel):
                     retries += 1
                     self.env.cr.rollback()
                     _logger.info("Dunning run %s: concurrent update, batch retried (%s)", run.name, retries)
+            if self._past(deadline):
+                # merging a run's letters takes time too: left to the next call
+                continue
             try:
-                engine._end_run(run)
+                engine._end_run_isolated(run, deadline)
                 if commit:
                     self._commit()
             except CONCURRENCY_ERRORS:
@@ -628,6 +655,24 @@ class DunningEngine(models.AbstractModel):
                 self.env.cr.rollback()
         self.env["ir.cron"]._notify_progress(done=handled, remaining=self._count_pending_lines(runs))
         return handled
+
+    @api.model
+    def _past(self, deadline, line_seconds=None):
+        """Whether ``deadline`` is passed, or too close for one more line of ``line_seconds``."""
+        return bool(deadline) and time.monotonic() + (line_seconds or 0) > deadline
+
+    @api.model
+    def _timed_batch_size(self, batch_size, deadline, line_seconds):
+        """Lines of the next batch: ``batch_size`` without a deadline; else a first small batch
+        that times one line, then as many lines as fit in half the time left, and in
+        ``TIMED_BATCH_SECONDS`` (the next batch may be much slower than the last one on a loaded
+        server: short batches that shrink near the deadline keep the overshoot small)."""
+        if not deadline:
+            return batch_size
+        if line_seconds is None:
+            return min(batch_size, FIRST_TIMED_BATCH)
+        seconds = min((deadline - time.monotonic()) / 2, TIMED_BATCH_SECONDS)
+        return max(1, min(batch_size, int(seconds / max(line_seconds, 1e-3))))
 
     @api.model
     def _count_pending_lines(self, runs):
@@ -652,13 +697,32 @@ class DunningEngine(models.AbstractModel):
                 self.env.cr.rollback()
 
     @api.model
-    def _end_run(self, run):
-        """Close the run once no line is pending (another worker may still hold some), then
-        send its execution report."""
+    def _end_run(self, run, deadline=None):
+        """Close the run once no line is pending (another worker may still hold some): merge
+        its letters (until ``deadline``: the rest is merged by the next call, the run stays
+        running meanwhile), then mark it done and send its execution report."""
         if run.state != "done" and not self._count_pending_lines(run):
+            if not self.env["dunning.document"]._merge_run_letters(run, deadline):
+                return
             run.state = "done"
-            self.env["dunning.document"]._merge_run_letters(run)
             run._send_execution_report()
+
+    @api.model
+    def _end_run_isolated(self, run, deadline=None):
+        """``_end_run`` in a savepoint: when merging the letters or sending the report fails
+        (a broken report template, an unreadable letter part), the run is closed anyway (its
+        lines are all processed), the reason is recorded on it (``end_error``) and the other
+        runs of the same call go on. Never raises, but for the concurrency errors the caller
+        handles."""
+        try:
+            with self.env.cr.savepoint():
+                self._end_run(run, deadline)
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception as error:  # recorded on the run, see the docstring
+            _logger.info("Dunning run %s: its end failed: %s", run.name, error)
+            if run.state != "done" and not self._count_pending_lines(run):
+                run.write({"state": "done", "end_error": self._error_message(error)})
 
     @api.model
     def _lock_pending_lines(self, run, limit):
@@ -1289,6 +1353,17 @@ class DunningEngine(models.AbstractModel):
         engine = self.sudo()
         commit = engine._can_commit()
         Run = engine.env["dunning.run"]
+        # the budget counts from the start of the call: creating a large run takes time too
+        deadline = engine._cron_deadline()
+        if deadline is None:
+            # this worker pass's budget is spent: a call that does nothing ends Odoo's loop of
+            # calls, and the trigger brings the job back in the next pass, after the worker
+            # pinged its watchdog (its time limits count from there)
+            _CRON_WINDOWS.pop(engine.env.cr, None)
+            engine._trigger_cron_again()
+            pending = engine._count_pending_lines(Run.search(engine._unfinished_runs_domain()))
+            engine.env["ir.cron"]._notify_progress(done=0, remaining=pending)
+            return True
         for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
             strategy = automatic_strategy.with_company(automatic_strategy.company_id)
             today = engine._company_today(strategy.company_id)
@@ -1302,8 +1377,57 @@ class DunningEngine(models.AbstractModel):
                 strategy._create_run(today, "automatic", candidates=candidates)
                 if commit:
                     engine._commit()
-        runs = Run.search(["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")])
-        budget = engine.env["ir.config_parameter"].get_param("dunning_strategy.cron_time_budget")
-        deadline = time.monotonic() + (int(budget) if budget and budget.isdigit() else DEFAULT_CRON_TIME_BUDGET)
-        engine._process_runs(runs, commit=commit, deadline=deadline)
+        runs = Run.search(engine._unfinished_runs_domain())
+        try:
+            engine._process_runs(runs, commit=commit, deadline=deadline)
+        finally:
+            _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
+        if any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
+            # a run's end was left for lack of time: Odoo sees nothing remaining, come back
+            engine._trigger_cron_again()
         return True
+
+    @api.model
+    def _unfinished_runs_domain(self):
+        """Runs the cron processes: running ones, and automatic ones not started yet."""
+        return ["|", ("state", "=", "running"), "&", ("state", "=", "draft"), ("mode", "=", "automatic")]
+
+    @api.model
+    def _cron_time_budget(self):
+        """Seconds of processing per cron worker pass, sized to the server's limits.
+
+        A prefork cron worker is killed past ``limit_time_real_cron`` (``limit_time_real`` when
+        it is -1), counted from before its sleep of up to ``CRON_WORKER_SLEEP`` seconds, and past
+        ``limit_time_cpu`` of CPU per pass. The budget is half of the smaller of the two (sleep
+        deducted), so that the batch running at the deadline and the other jobs of the pass
+        still fit: 25 s with Odoo's defaults (60 s CPU, 120 s real). The system parameter
+        ``dunning_strategy.cron_time_budget`` may lower it, never raise it.
+        """
+        real = config.get("limit_time_real_cron") or 0
+        if real < 0:
+            real = config.get("limit_time_real") or 0
+        cpu = config.get("limit_time_cpu") or 0
+        limits = [limit for limit in (cpu, real - CRON_WORKER_SLEEP if real > 0 else 0) if limit > 0]
+        budget = max(min(limits) / 2, MIN_CRON_TIME_BUDGET) if limits else DEFAULT_CRON_TIME_BUDGET
+        param = self.env["ir.config_parameter"].sudo().get_param("dunning_strategy.cron_time_budget")
+        if param and param.isdigit():
+            budget = min(budget, int(param))
+        return budget
+
+    @api.model
+    def _cron_deadline(self):
+        """``time.monotonic()`` deadline of this cron call, or None when the budget of this
+        worker pass is spent. Odoo calls the job again at once, in the same pass and on the same
+        cursor, while lines remain: those calls share the pass's budget."""
+        now = time.monotonic()
+        window = _CRON_WINDOWS.get(self.env.cr)
+        if window and now - window[1] < CRON_CALL_GAP:
+            return window[0] if now < window[0] else None
+        return now + self._cron_time_budget()
+
+    @api.model
+    def _trigger_cron_again(self):
+        """Bring the dunning cron back at once (Odoo notifies the cron workers)."""
+        cron = self.env.ref("dunning_strategy.ir_cron_dunning_run", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()

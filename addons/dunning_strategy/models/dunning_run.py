@@ -62,6 +62,13 @@ class DunningRun(models.Model):
         ondelete="set null",
         help="Every letter of the run in one PDF, ready to print, each followed by the documents its step attaches.",
     )
+    end_error = fields.Text(
+        string="Ending Error",
+        readonly=True,
+        copy=False,
+        help="Why merging the letters or sending the execution report failed when the run ended. "
+        "Its reminders were processed; the letters of its batches stay attached to the run.",
+    )
     # read as the user (not as superuser, the default of related fields): the attachment's
     # access follows the run's record rules
     letters_pdf = fields.Binary(related="letters_attachment_id.datas", string="Letters to Print", compute_sudo=False)

@@ -2,6 +2,7 @@ from . import (
     test_analysis,
     test_attachments,
     test_cron,
+    test_cron_limits,
     test_customer_followup,
     test_data,
     test_demo,

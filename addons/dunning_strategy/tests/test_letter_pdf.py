@@ -5,6 +5,7 @@ No database: these tests feed the helpers the HTML that the engine renders per c
 
 import base64
 import io
+import tempfile
 
 from pypdf import PdfReader
 
@@ -17,6 +18,7 @@ from ..tools.letter_pdf import (
     LetterLayout,
     LetterRenderError,
     check_letter_html,
+    merge_pdf_files,
     merge_pdfs,
     mjml_to_html,
     pdf_page_count,
@@ -269,4 +271,19 @@ class TestLetterPdf(BaseCase):
         with self.assertRaises(LetterRenderError) as caught, mute_logger("pypdf"):
             merge_pdfs([first, b"%PDF-1.7 this is not a pdf"])
         self.assertEqual(caught.exception.code, LetterRenderError.BAD_PDF)
+        self.assertEqual(caught.exception.letter_index, 1)
+
+    def test_merge_pdf_files_reads_each_part_from_its_file(self):
+        first, second, third = (render_letters_pdf([f"<p>Part {n}</p>"]).merged for n in ("one", "two", "three"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as part, tempfile.TemporaryFile() as output:
+            part.write(second)
+            part.flush()
+            merge_pdf_files([first, part.name, b"", third], output)
+            output.seek(0)
+            merged = output.read()
+        self.assertEqual(pdf_page_count(merged), 3)
+        for page, text in enumerate(("Part one", "Part two", "Part three")):
+            self.assertIn(text, pdf_text(merged, [page]))
+        with self.assertRaises(LetterRenderError) as caught, mute_logger("pypdf"), tempfile.TemporaryFile() as output:
+            merge_pdf_files([first, b"%PDF-1.7 this is not a pdf"], output)
         self.assertEqual(caught.exception.letter_index, 1)

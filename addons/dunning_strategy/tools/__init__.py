@@ -17,6 +17,7 @@ from .letter_pdf import (
     LettersPdf,
     check_letter_html,
     letter_css,
+    merge_pdf_files,
     merge_pdfs,
     mjml_to_html,
     pdf_page_count,

@@ -41,6 +41,7 @@ __all__ = [
     "LettersPdf",
     "check_letter_html",
     "letter_css",
+    "merge_pdf_files",
     "merge_pdfs",
     "mjml_to_html",
     "pdf_page_count",
@@ -277,6 +278,28 @@ def merge_pdfs(pdfs):
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def merge_pdf_files(parts, output):
+    """Concatenate PDFs into the binary file ``output``, reading one part at a time.
+
+    :param parts: in order, each a file path or PDF bytes (empty bytes are skipped); a path is
+        read only when its turn comes, and its reader is released once its pages are copied, so
+        that the parts' bytes are never all held together (``merge_pdfs`` takes a list of bytes)
+
+    Raises :class:`LetterRenderError` (code ``bad_pdf``) as ``merge_pdfs`` does.
+    """
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for index, part in enumerate(parts):
+        if isinstance(part, bytes | bytearray):
+            if part:
+                writer.append(_pdf_reader(part, index))
+            continue
+        with open(part, "rb") as part_file:
+            writer.append(_pdf_reader(part_file.read(), index))
+    writer.write(output)
 
 
 def pdf_page_count(pdf):
