@@ -36,7 +36,7 @@ def xmlid(user, module_name):
     return rows[0]["res_id"]
 
 
-def make_strategy(admin, name="RPC strategy", automatic=True, days=-30):
+def make_strategy(admin, name="RPC strategy", automatic=True, days=0):
     """A one-step email strategy, default of the main company; every other strategy is manual."""
     company_id = admin.call("res.users", "read", [admin.uid], fields=["company_id"])[0]["company_id"][0]
     others = admin.call("dunning.strategy", "search", [("automatic", "=", True)])

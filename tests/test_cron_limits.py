@@ -34,7 +34,7 @@ def _make_letter_strategy(admin):
             "company_id": company_id,
             "automatic": True,
             "step_ids": [
-                (0, 0, {"name": "Letter", "days": -30, "print_letter": True, "letter_template_id": letter_template}),
+                (0, 0, {"name": "Letter", "days": 0, "print_letter": True, "letter_template_id": letter_template}),
             ],
         },
     )
@@ -63,7 +63,8 @@ def test_prefork_server_with_default_limits_finishes_a_3000_letter_run(new_serve
         what="the cron to create the run",
     )
     total = server.sql(f"SELECT count(*) FROM dunning_run_line WHERE run_id = {run_id}")[0][0]
-    assert total >= CUSTOMERS * 0.9, total  # 5 % of the seeded invoices are excluded from dunning
+    # 5 % of the seeded invoices are excluded from dunning, and those not due yet (about 12 %) wait
+    assert total >= CUSTOMERS * 0.8, total
     # nobody calls the cron again: it must come back on its own until the run is done
     world.wait_for(
         lambda: server.sql(f"SELECT state FROM dunning_run WHERE id = {run_id}")[0][0] == "done",

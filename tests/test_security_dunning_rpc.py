@@ -49,7 +49,7 @@ def _invoice(admin, partner, amount, days_late, company=None):
 def world_sec(server):
     admin = server.login()
     company_a = admin.call("res.users", "read", [admin.uid], fields=["company_id"])[0]["company_id"][0]
-    strategy = world.make_strategy(admin, name="Security strategy", automatic=False, days=-30)
+    strategy = world.make_strategy(admin, name="Security strategy", automatic=False)
     company_b = admin.call("res.company", "create", {"name": "Security Company B", "currency_id": 1})
     debtor = admin.call("res.partner", "create", {"name": "Debiteur Secret", "email": "debiteur@example.com"})
     other = admin.call("res.partner", "create", {"name": "Autre Debiteur", "email": "autre@example.com"})

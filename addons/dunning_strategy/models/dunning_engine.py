@@ -852,8 +852,12 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _skip_reason(self, line, due_moves):
         """Why a line must not be reminded any more (``due_moves``: its invoices still due), or None."""
-        if not line.partner_id.dunning_enabled:
-            return self.env._("customer excluded from dunning")
+        partner = line.partner_id
+        if not partner.active or not partner.dunning_enabled:
+            # archived or excluded while its line was pending
+            return (
+                self.env._("customer archived") if not partner.active else self.env._("customer excluded from dunning")
+            )
         if due_moves:
             return None
         if not any(move._dunning_is_open() for move in line.due_move_ids):

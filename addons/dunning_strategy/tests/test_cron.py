@@ -117,6 +117,16 @@ class TestDunningCron(DunningCommon):
         self.env["dunning.engine"]._process_runs(run)
         self._assert_each_customer_reminded_once()
 
+    def test_customer_archived_while_its_line_is_pending_is_skipped(self):
+        run = self.strategy._create_run(self.run_date)
+        archived = self.customers[0]
+        archived.active = False
+        run.action_process()
+        line = run.line_ids.filtered(lambda line: line.partner_id == archived)
+        self.assertEqual((line.state, line.error), ("skipped", "customer archived"))
+        self.assertFalse(self._messages_of(archived))
+        self.assertEqual(run.done_count, 24)
+
     def test_invoice_paid_while_its_line_is_pending_skips_the_customer(self):
         run = self.strategy._create_run(self.run_date)
         paid_customer = self.customers[0]
