@@ -287,3 +287,31 @@ def test_portal_user_reads_no_reminder(server, world_sec):
     portal = as_user(server, "sec_portal")
     assert_refused(portal.call, "dunning.run.line", "search_read", [], fields=["amount_residual"])
     assert_error(portal.call, "dunning.launch", "create", {"strategy_id": world_sec["strategy"]})
+
+
+def test_salesperson_follows_up_his_quotation_not_a_colleagues(server, world_sec):
+    admin = world_sec["admin"]
+    seller = as_user(server, "sec_salesperson")
+    product = admin.call("product.product", "search", [("sale_ok", "=", True)], limit=1)[0]
+
+    def quotation(user_id):
+        order = admin.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": world_sec["debtor"],
+                "user_id": user_id,
+                "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": 100.0})],
+            },
+        )
+        admin.call("sale.order", "action_quotation_sent", [order])
+        return order
+
+    own, colleague = quotation(seller.uid), quotation(admin.uid)
+    action = seller.call("sale.order", "action_dunning_followup", [own])
+    wizard = seller.call("dunning.quotation.followup", "create", {}, context=action["context"])
+    seller.call("dunning.quotation.followup", "action_send", [wizard])
+    lines = admin.call("dunning.run.line", "search_read", [("sale_order_id", "=", own)], fields=["state", "error"])
+    assert [line["state"] for line in lines] == ["done"], lines
+    assert_refused(seller.call, "sale.order", "action_dunning_followup", [colleague])
+    assert not admin.call("dunning.run.line", "search", [("sale_order_id", "=", colleague)])
