@@ -74,7 +74,10 @@ class DunningWorklist(models.Model):
         engine = self.env["dunning.engine"]
         candidates = [
             candidate
-            for strategy in self.env["dunning.strategy"].search([("company_id", "=", company.id)])
+            # invoice strategies only: quotation follow-ups are the salespeople's, in Sales
+            for strategy in self.env["dunning.strategy"].search(
+                [("company_id", "=", company.id), *self.env["dunning.strategy"]._invoice_strategy_domain()]
+            )
             for candidate in engine._group_candidates(strategy, engine._select_candidates(strategy, today))
             if candidate["step_id"]
         ]
@@ -156,6 +159,10 @@ class DunningWorklist(models.Model):
                       FROM dunning_run_line
                      WHERE company_id = %(company_id)s
                        AND state IN ('done', 'failed')
+                       -- invoice reminders only (a quotation follow-up lists no invoice)
+                       AND EXISTS (SELECT 1
+                                     FROM dunning_run_line_account_move_rel rel
+                                    WHERE rel.line_id = dunning_run_line.id)
                   ORDER BY partner_id, date DESC, id DESC
                    ) line
              WHERE line.state = 'failed'

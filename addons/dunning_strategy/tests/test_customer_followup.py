@@ -61,15 +61,17 @@ class TestCustomerFollowup(DunningCommon):
         self.assertEqual(situation.days_late, 40)
         self.assertFalse(situation.last_date)
         self.assertFalse(situation.marker_id)
-        # every invoice starts with the courtesy step, 3 days before its due date: the oldest first
-        self.assertEqual(situation.next_date, self.today - timedelta(days=43))
+        # an overdue invoice starts at "Reminder 1", 7 days after its due date (no courtesy note
+        # once overdue): the oldest first
+        self.assertEqual(situation.next_date, self.today - timedelta(days=33))
 
         self._run(self.today)
         situation = self._situation(self.customer)
         self.assertEqual(situation.last_date, self.today)
-        self.assertEqual(situation.step_id, self.step1)
-        self.assertEqual(situation.marker_id, self.markers[0])
-        # next: "Reminder 1", 7 days after the due date, at least a day after the last reminder
+        self.assertEqual(situation.step_id, self.step2)
+        self.assertEqual(situation.marker_id, self.markers[1])
+        # next: the courtesy note of the invoice not due yet, or "Reminder 2", at least a day after
+        # the last reminder
         self.assertEqual(situation.next_date, self.today + timedelta(days=1))
 
     def test_customer_list_sorts_on_overdue_and_days_late(self):
@@ -130,7 +132,7 @@ class TestCustomerFollowup(DunningCommon):
         remind = items.filtered(lambda item: item.kind == "remind")
         self.assertEqual(remind.partner_id, self.customer | self.smaller | no_email)
         to_remind = remind.filtered(lambda item: item.partner_id == self.customer)
-        self.assertEqual(to_remind.step_id, self.step1)
+        self.assertEqual(to_remind.step_id, self.step2, "overdue: Reminder 1, no courtesy note")
         self.assertAlmostEqual(to_remind.amount, 2000.0 + 1800.0, msg="the overdue invoices listed in the reminder")
         calls = items.filtered(lambda item: item.kind == "call")
         self.assertEqual(calls.description, "Call about the late", "mine, due or late only")
@@ -161,7 +163,7 @@ class TestCustomerFollowup(DunningCommon):
             self.env["mail.compose.message"].with_user(self.billing_user).with_context(**action["context"])
         )
         self.assertIn(self.late_10.name, composer_form.body, "the next step's e-mail, rendered")
-        self.assertIn("Courtesy", composer_form.subject)
+        self.assertIn("Reminder 1", composer_form.subject)
         composer_form.body = "<p>Bonjour, merci de régler la facture avant vendredi (texte modifié).</p>"
         composer_form.save().action_send_mail()
         message = self.env["mail.message"].search(
