@@ -112,7 +112,7 @@ class TestDunningCronLimits(DunningCommon):
         engine = self.env["dunning.engine"]
         engine._process_runs(run, max_batches=1)
         self.assertEqual((run.state, run.pending_count), ("done", 0))
-        run.state = "running"  # as when its last batch ended past the deadline
+        run.sudo().state = "running"  # as when its last batch ended past the deadline (engine-owned)
         self.assertEqual(engine._process_runs(run, deadline=time.monotonic() - 1), 0)
         self.assertEqual(run.state, "running", "merging its letters is left to the next call")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
@@ -126,7 +126,8 @@ class TestDunningCronLimits(DunningCommon):
         self.assertEqual(run.state, "done")
 
     def test_letters_are_merged_part_by_part_within_the_deadline(self):
-        run = self.strategy._create_run(self.run_date, "automatic")
+        # the engine merges as superuser: runs are engine-owned
+        run = self.strategy._create_run(self.run_date, "automatic").sudo()
         Attachment = self.env["ir.attachment"].sudo()
         for index, text in enumerate(("Batch one", "Batch two", "Batch three")):
             Attachment.create(
@@ -139,7 +140,7 @@ class TestDunningCronLimits(DunningCommon):
                     "res_id": run.id,
                 }
             )
-        Document = self.env["dunning.document"]
+        Document = self.env["dunning.document"].sudo()
         past = time.monotonic() - 1
         self.assertFalse(Document._merge_run_letters(run, past), "one part per call past the deadline")
         self.assertEqual(pdf_page_count(run.letters_attachment_id.raw), 1)

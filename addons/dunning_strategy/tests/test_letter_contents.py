@@ -25,7 +25,7 @@ class TestDunningLetterContents(DunningLettersCommon):
                 "company_id": cls.company.id,
             }
         )
-        cls.step1.write({"print_letter": True, "letter_template_id": cls.letter_template.id})
+        cls.step2.write({"print_letter": True, "letter_template_id": cls.letter_template.id})
         cls.formal_notice = cls.mjml_template
 
     def _letter_text(self, customer):
@@ -35,9 +35,9 @@ class TestDunningLetterContents(DunningLettersCommon):
         return self._pdf_text(line.letter_attachment_id.raw)
 
     def test_subject_is_the_template_subject_not_the_step_name(self):
-        self.step1.name = "Internal step 7"
+        self.step2.name = "Internal step 7"
         customer = self._create_company_customer("Subject Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(8))
         text = self._letter_text(customer)
         self.assertIn("Subject: Unpaid invoices: payment reminder", text)
         self.assertNotIn("Internal step 7", text)
@@ -45,13 +45,13 @@ class TestDunningLetterContents(DunningLettersCommon):
     def test_subject_placeholders_are_rendered(self):
         self.letter_template.subject = "Your account {{ object.partner_id.name }}"
         customer = self._create_company_customer("Placeholder Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(8))
         self.assertIn("Subject: Your account Placeholder Customer", self._letter_text(customer))
 
     def test_letter_gives_the_company_iban_bic_and_payment_references(self):
         customer = self._create_company_customer("Transfer Customer")
         invoices = self._create_invoices(
-            [self._invoice_vals(customer, self._days_ago(3)), self._invoice_vals(customer, self._days_ago(2))]
+            [self._invoice_vals(customer, self._days_ago(9)), self._invoice_vals(customer, self._days_ago(8))]
         )
         self.assertEqual(invoices.partner_bank_id, self.bank_account, "the invoices state the company's account")
         text = self._letter_text(customer)
@@ -65,7 +65,7 @@ class TestDunningLetterContents(DunningLettersCommon):
     def test_no_bank_sentence_without_a_bank_account(self):
         self.bank_account.unlink()
         customer = self._create_company_customer("Cheque Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(8))
         text = self._letter_text(customer)
         self.assertNotIn("IBAN", text)
         self.assertIn("Dear Cheque Customer", text)
@@ -82,13 +82,13 @@ class TestDunningLetterContents(DunningLettersCommon):
         responsible.partner_id.function = "Credit manager"
         self.strategy.responsible_id = responsible
         customer = self._create_company_customer("Signed Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(8))
         text = self._letter_text(customer)
         self.assertIn("Yours sincerely, Hélène Garnier Credit manager " + self.company.name, text)
 
         self.letter_template.write({"signatory_name": "Paul Ricard", "signatory_title": "Managing director"})
         other = self._create_company_customer("Signed Customer Two")
-        self._create_invoice(other, self._days_ago(2))
+        self._create_invoice(other, self._days_ago(8))
         text = self._letter_text(other)
         self.assertIn("Paul Ricard Managing director", text)
         self.assertNotIn("Hélène Garnier", text)
@@ -97,15 +97,15 @@ class TestDunningLetterContents(DunningLettersCommon):
         self.assertFalse(self.strategy.responsible_id)
         self.env.user.name = "Launching Accountant"
         customer = self._create_company_customer("Launched Customer")
-        self._create_invoice(customer, self._days_ago(2))
+        self._create_invoice(customer, self._days_ago(8))
         self.assertIn("Yours sincerely, Launching Accountant", self._letter_text(customer))
 
     def test_formal_notice_to_a_business_claims_interest_and_the_40_indemnity(self):
-        self.step1.letter_template_id = self.formal_notice
+        self.step2.letter_template_id = self.formal_notice
         self.strategy.write({"late_fees": True, "late_interest_rate": 12.15})
         customer = self._create_company_customer("Business Debtor")
         invoices = self._create_invoices(
-            [self._invoice_vals(customer, self._days_ago(2), 500.0), self._invoice_vals(customer, self._days_ago(2))]
+            [self._invoice_vals(customer, self._days_ago(8), 500.0), self._invoice_vals(customer, self._days_ago(8))]
         )
         text = self._letter_text(customer)
         self.assertIn("Registered letter with acknowledgement of receipt", text)
@@ -124,12 +124,12 @@ class TestDunningLetterContents(DunningLettersCommon):
         self.assertIn(f"IBAN {IBAN}", text)
 
     def test_formal_notice_to_an_individual_claims_no_business_fees(self):
-        self.step1.letter_template_id = self.formal_notice
+        self.step2.letter_template_id = self.formal_notice
         self.strategy.late_fees = True
         person = self._create_customer(
             "Jeanne Particulier", is_company=False, street="3 rue Haute", zip="38000", city="Grenoble"
         )
-        self._create_invoice(person, self._days_ago(2))
+        self._create_invoice(person, self._days_ago(8))
         text = self._letter_text(person)
         self.assertIn("Subject: Formal notice to pay", text)
         self.assertIn("within 8 days of the date of this letter", text)
@@ -140,13 +140,13 @@ class TestDunningLetterContents(DunningLettersCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.env["ir.module.module"]._load_module_terms(["dunning_strategy"], ["fr_FR"], overwrite=True)
         self.env.invalidate_all()  # the terms are written in SQL
-        self.step1.letter_template_id = self.formal_notice
+        self.step2.letter_template_id = self.formal_notice
         customer = self._create_company_customer("Client Professionnel", lang="fr_FR")
         person = self._create_customer(
             "Jean Particulier", is_company=False, street="3 rue Haute", zip="38000", city="Grenoble", lang="fr_FR"
         )
         self._create_invoices(
-            [self._invoice_vals(customer, self._days_ago(2)), self._invoice_vals(person, self._days_ago(2))]
+            [self._invoice_vals(customer, self._days_ago(8)), self._invoice_vals(person, self._days_ago(8))]
         )
         run = self._run()
         business = self._pdf_text(self._line_of(run, customer).letter_attachment_id.raw)
