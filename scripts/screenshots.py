@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import xmlrpc.client
 from pathlib import Path
 
 import websocket
@@ -27,6 +28,8 @@ PAGES = {
     "quotation_followups": "/odoo/action-dunning_strategy_sale.action_dunning_quotation_mass",
     "exchanges": "/odoo/action-exchange_tracking.action_exchange_log",
     "customer_dunning": "/odoo/action-dunning_strategy.action_dunning_partner",
+    "worklist": "/odoo/action-dunning_strategy.action_dunning_worklist",
+    "customer_followup": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",
 }
 
 
@@ -87,6 +90,13 @@ class Browser:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def _partner_id(name, db="dunning_demo"):
+    """Id of the demo customer ``name`` (its follow-up page is one of the screenshots)."""
+    models = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/object")
+    uid = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/common").authenticate(db, "admin", "admin", {})
+    return models.execute_kw(db, uid, "admin", "res.partner", "search", [[("name", "=", name)]], {"limit": 1})[0]
+
+
 def main():
     out = ROOT / "docs"
     out.mkdir(exist_ok=True)
@@ -99,8 +109,9 @@ def main():
             "document.querySelector('form.oe_login_form').submit();"
         )
         time.sleep(4)
+        hotel = _partner_id("Hôtel du Lac")
         for name, url in PAGES.items():
-            browser.goto(BASE + url, wait=5)
+            browser.goto(BASE + url.format(hotel_du_lac=hotel), wait=5)
             browser.screenshot(out / f"{name}.png")
             print(f"docs/{name}.png")
     finally:
