@@ -43,7 +43,8 @@ def test_crash_mid_run_then_cron_finishes_without_duplicates(new_server):
         what="the cron to create the run",
     )
     total = server.sql(f"SELECT count(*) FROM dunning_run_line WHERE run_id = {run_id}")[0][0]
-    assert total >= CUSTOMERS * 0.9  # 5 % of the seeded invoices are excluded from dunning
+    # 5 % of the seeded invoices are excluded from dunning, and those not due yet (about 12 %) wait
+    assert total >= CUSTOMERS * 0.8
     world.wait_for(
         lambda: world.line_states(server, run_id).get("done", 0) >= total // 3,
         timeout=300,
