@@ -407,6 +407,8 @@ class DunningEngine(models.AbstractModel):
         steps = strategy.step_ids
         for candidate in candidates:
             partner = self.env["res.partner"].browse(candidate["partner_id"]).commercial_partner_id
+            # superuser to judge invoices the caller may not read (to refuse them, never to show
+            # them); the caller's right to launch the strategy was checked by _check_run_request
             moves = self.env["account.move"].sudo().browse(candidate["move_ids"])
             foreign = moves.filtered(
                 lambda move, partner=partner: (
