@@ -1,9 +1,9 @@
 """The configuration devenv writes for each PostgreSQL set-up is one Odoo accepts: no empty
 option (an empty ``db_port =`` stopped Odoo with "invalid integer value"), and Odoo connects
-with it. The set-ups are simulated on the running server: its socket named by ``PG*``
-variables, the default local socket that accepts the current user (no variable at all), and
-the private cluster's parameters (not started here: its configuration is checked by Odoo's
-parser only)."""
+with it. The set-ups are taken from this machine: the server this suite runs on named by
+``PG*`` variables; no variable at all, which gives the default local socket when it accepts the
+current user and the private cluster otherwise (both are run here, on two machine states);
+and the private cluster's parameters read by Odoo's parser."""
 
 import os
 import subprocess
@@ -56,15 +56,27 @@ def _pg_env(variables):
     return dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
 
 
-def _socket_dir():
-    for path in ("/var/run/postgresql", "/run/postgresql", "/tmp"):
-        if os.path.isdir(path) and any(name.startswith(".s.PGSQL.") for name in os.listdir(path)):
-            return path
-    pytest.skip("no local PostgreSQL socket")
+def _default_socket_accepts_us():
+    """Whether libpq's defaults (no ``PG*`` variable) reach a server that lets us create databases.
 
+    A socket file alone says nothing: a server killed without a clean shutdown leaves its
+    socket behind, and a running server may have no role for the current user."""
+    import psycopg2
 
-def _server_port(socket_dir):
-    return next(name.rsplit(".", 1)[1] for name in os.listdir(socket_dir) if name.startswith(".s.PGSQL."))
+    env = {key: value for key, value in os.environ.items() if key.startswith("PG")}
+    for key in env:
+        del os.environ[key]
+    try:
+        conn = psycopg2.connect(dbname="postgres", connect_timeout=3)
+    except psycopg2.Error:
+        return False
+    finally:
+        os.environ.update(env)
+    with conn, conn.cursor() as cr:
+        cr.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")
+        can_create = cr.fetchone()[0]
+    conn.close()
+    return bool(can_create)
 
 
 @pytest.fixture
@@ -79,25 +91,36 @@ def _lines(conf):
 
 
 def test_pg_variables_give_a_configuration_odoo_accepts(conf_name):
-    socket_dir = _socket_dir()
-    port = _server_port(socket_dir)
-    pg = _pg_env({"PGHOST": socket_dir, "PGPORT": port})
-    assert pg["host"] == socket_dir and pg["port"] == port and pg.get("user") not in (None, "", "postgres")
+    # the server this suite runs on (the default socket or the private cluster), named by PG*
+    # variables as a user with his own server would: devenv takes them as they are
+    running = _pg_env({})
+    variables = {
+        "PGHOST": running.get("host", "/var/run/postgresql"),
+        "PGPORT": running.get("port", "5432"),
+        "PGUSER": running["user"],
+    }
+    pg = _pg_env(variables)
+    assert pg == {"host": variables["PGHOST"], "port": variables["PGPORT"], "user": variables["PGUSER"]}
     conf = devenv.write_config(pg, [], name=conf_name)
-    assert f"db_host = {socket_dir}" in _lines(conf)
-    assert f"db_port = {port}" in _lines(conf)
+    assert _lines(conf) == [f"db_host = {pg['host']}", f"db_port = {pg['port']}", f"db_user = {pg['user']}"]
     result = _odoo_loads(conf)
     assert result.returncode == 0, result.stderr
     assert f"connected as {pg['user']}" in result.stdout
 
 
-def test_local_socket_accepting_the_user_gives_a_configuration_odoo_accepts(conf_name):
-    # the developer's set-up: no PG* variable, the default socket accepts the current user
-    _socket_dir()
+def test_no_pg_variables_give_a_configuration_odoo_accepts(conf_name):
+    # no PG* variable: the default local socket when its server accepts the current user (the
+    # developer's set-up), the private cluster otherwise (a fresh machine: no server, a stale
+    # socket, or no role for this user); the configuration connects either way
     pg = _pg_env({})
-    assert "port" not in pg and "host" not in pg, pg
     conf = devenv.write_config(pg, [], name=conf_name)
-    assert _lines(conf) == [f"db_user = {pg['user']}"], "no empty db_port, db_host or db_password"
+    if _default_socket_accepts_us():
+        assert "port" not in pg and "host" not in pg, pg
+        assert _lines(conf) == [f"db_user = {pg['user']}"], "no empty db_port, db_host or db_password"
+    else:
+        assert pg["host"].endswith("/run") and pg["port"] == str(devenv.PRIVATE_PG_PORT), pg
+        assert pg["user"] == devenv.PRIVATE_PG_USER
+        assert _lines(conf) == [f"db_host = {pg['host']}", f"db_port = {pg['port']}", f"db_user = {pg['user']}"]
     result = _odoo_loads(conf)
     assert result.returncode == 0, result.stderr
     assert f"connected as {pg['user']}" in result.stdout
