@@ -14,4 +14,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_followup,
+    res_partner_timeline,
 )

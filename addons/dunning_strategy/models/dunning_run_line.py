@@ -1,5 +1,8 @@
+from datetime import datetime, time
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
 
 
 class DunningRunLine(models.Model):
@@ -228,3 +231,39 @@ class DunningRunLine(models.Model):
         for line in self:
             # the run's reference only (a salesperson reads his follow-up, not the whole run)
             line.display_name = f"{line.run_id.sudo().name} - {line.partner_id.display_name}"
+
+    def _dunning_timeline_entry(self):
+        """This reminder as an entry of the customer's timeline."""
+        self.ensure_one()
+        channels = []
+        if self.mail_message_id:
+            channels.append(self.env._("e-mail"))
+        if self.letter_attachment_id:
+            channels.append(self.env._("letter"))
+        if self.activity_id or self.step_id.schedule_activity:
+            channels.append(self.step_id.activity_type_id.name or self.env._("activity"))
+        amount = format_amount(self.env, self.amount_residual, self.currency_id)
+        details = " · ".join(part for part in (self.move_names, amount, ", ".join(channels)) if part)
+        if self.state == "failed":
+            status, status_class = self.env._("Failed"), "danger"
+            details = " · ".join(part for part in (details, self.error) if part)
+        elif self.email_state in ("bounced", "failed"):
+            status, status_class = (
+                dict(self._fields["email_state"]._description_selection(self.env))[self.email_state],
+                "warning",
+            )
+        else:
+            status, status_class = self.env._("Sent"), "success"
+        return {
+            "key": f"reminder-{self.id:010d}",
+            "sort_key": self.processed_date or datetime.combine(self.date, time.min),
+            "when": format_date(self.env, self.date),
+            "kind": self.env._("Reminder"),
+            "icon": "fa-bell",
+            "title": self.step_id.name,
+            "details": details,
+            "author": self.run_id.user_id.name if self.mode == "manual" else self.env._("Scheduler"),
+            "status": status,
+            "status_class": status_class,
+            "url": f"/odoo/dunning.run.line/{self.id}",
+        }

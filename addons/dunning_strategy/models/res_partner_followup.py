@@ -153,7 +153,7 @@ class ResPartner(models.Model):
                 "default_subject": rendered.get("subject") or step.name,
                 "default_body": rendered.get("body_html") or "",
                 "default_message_type": "comment",
-                "default_subtype_xmlid": "mail.mt_comment",
+                "default_subtype_xmlid": "dunning_strategy.mt_dunning_reminder_by_hand",
             },
         }
 
@@ -189,12 +189,14 @@ class ResPartner(models.Model):
         )
 
     def action_dunning_log_call(self):
-        """Log a call: the exchange form when exchange tracking is installed, else a dunning
-        call activity scheduled on the customer."""
+        """Log a call: a dunning call activity scheduled on the customer. With exchange tracking
+        installed, the bridge addon ``dunning_exchange_tracking`` opens the exchange form instead."""
+        return self._dunning_call_activity_action()
+
+    def _dunning_call_activity_action(self):
+        """The activity scheduler, filled with a dunning call on the customer."""
         self.ensure_one()
         customer = self.commercial_partner_id
-        if "exchange.log" in self.env:
-            return self.env["exchange.log"].action_open_log_form("res.partner", customer.id)
         # Odoo's rule, kept: an activity on a contact needs the right to edit contacts
         if not customer.has_access("write"):
             raise UserError(

@@ -1,0 +1,1 @@
+from . import exchange_log, res_partner
