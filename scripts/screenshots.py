@@ -30,6 +30,15 @@ PAGES = {
     "customer_dunning": "/odoo/action-dunning_strategy.action_dunning_partner",
     "worklist": "/odoo/action-dunning_strategy.action_dunning_worklist",
     "customer_followup": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",
+    "customer_timeline": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",
+}
+# what to click on a page before its screenshot
+CLICKS = {
+    "customer_timeline": ".o_notebook .nav-link[name='timeline']",
+}
+# what to bring into view before the screenshot
+SCROLLS = {
+    "customer_timeline": ".o_notebook",
 }
 
 
@@ -112,6 +121,12 @@ def main():
         hotel = _partner_id("Hôtel du Lac")
         for name, url in PAGES.items():
             browser.goto(BASE + url.format(hotel_du_lac=hotel), wait=5)
+            if name in CLICKS:
+                browser.js(f"document.querySelector({json.dumps(CLICKS[name])}).click()")
+                time.sleep(2)
+            if name in SCROLLS:
+                browser.js(f"document.querySelector({json.dumps(SCROLLS[name])}).scrollIntoView()")
+                time.sleep(1)
             browser.screenshot(out / f"{name}.png")
             print(f"docs/{name}.png")
     finally:

@@ -8,6 +8,7 @@
     "website": "https://example.com/dunning",
     "depends": ["dunning_strategy", "exchange_tracking"],
     "data": [],
+    "demo": ["demo/exchange_log_demo.xml"],
     "installable": True,
     "auto_install": True,
 }

@@ -243,6 +243,8 @@ class DunningRunLine(models.Model):
         if self.activity_id or self.step_id.schedule_activity:
             channels.append(self.step_id.activity_type_id.name or self.env._("activity"))
         amount = format_amount(self.env, self.amount_residual, self.currency_id)
+        # ordered by the run's date (the date shown), at the time it went out when that was the same day
+        sent_at = self.processed_date or datetime.combine(self.date, time.min)
         details = " · ".join(part for part in (self.move_names, amount, ", ".join(channels)) if part)
         if self.state == "failed":
             status, status_class = self.env._("Failed"), "danger"
@@ -256,7 +258,7 @@ class DunningRunLine(models.Model):
             status, status_class = self.env._("Sent"), "success"
         return {
             "key": f"reminder-{self.id:010d}",
-            "sort_key": self.processed_date or datetime.combine(self.date, time.min),
+            "sort_key": datetime.combine(self.date, sent_at.time() if sent_at.date() == self.date else time.min),
             "when": format_date(self.env, self.date),
             "kind": self.env._("Reminder"),
             "icon": "fa-bell",
