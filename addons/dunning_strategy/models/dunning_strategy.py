@@ -124,14 +124,6 @@ class DunningStrategy(models.Model):
 
     # Amount checks are Python constraints rather than SQL ones: a failed SQL constraint reaches
     # RPC clients in English whatever their language, a ValidationError is translated.
-    @api.constrains("late_interest_rate", "late_fee_indemnity")
-    def _check_late_fees(self):
-        for strategy in self:
-            if strategy.late_interest_rate < 0:
-                raise ValidationError(self.env._("The late interest rate cannot be negative."))
-            if strategy.late_fee_indemnity < 0:
-                raise ValidationError(self.env._("The recovery indemnity cannot be negative."))
-
     @api.constrains("step_ids", "min_amount")
     def _check_steps(self):
         for strategy in self:
