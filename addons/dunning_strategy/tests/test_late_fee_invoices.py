@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .letters_common import DunningLettersCommon
@@ -102,3 +103,10 @@ class TestDunningLateFees(DunningLettersCommon):
         self.assertEqual(line.state, "done", line.error)
         self.assertFalse(line.late_fee_total)
         self.assertFalse(line.fee_move_id)
+
+    def test_negative_rate_or_indemnity_is_refused(self):
+        for field in ("late_interest_rate", "late_fee_indemnity"):
+            with self.subTest(field=field), self.assertRaises(ValidationError) as refusal:
+                self.strategy.write({field: -1.0})
+            self.assertIn(self.strategy.name, str(refusal.exception))
+        self.assertEqual((self.strategy.late_interest_rate, self.strategy.late_fee_indemnity), (12.15, 40.0))
