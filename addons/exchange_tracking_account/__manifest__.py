@@ -10,6 +10,11 @@
     "data": [
         "views/account_move_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "exchange_tracking_account/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "auto_install": True,
 }

@@ -1,10 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ExchangeDocumentMixin(models.AbstractModel):
     """What a document needs to show its exchanges: count, list, history, "Log an exchange".
 
     Inherited by partners here, and by quotations/orders and invoices in the bridge addons.
+    Taking this mixin also declares the model a kind of business document that an exchange's
+    related document is picked from by hand (see ``_get_exchange_document_kind_label``).
     """
 
     _name = "exchange.document.mixin"
@@ -15,6 +17,12 @@ class ExchangeDocumentMixin(models.AbstractModel):
         compute="_compute_exchange_count",
         groups="exchange_tracking.group_exchange_read_own",
     )
+
+    @api.model
+    def _get_exchange_document_kind_label(self):
+        """The name of this kind of document in the exchange form's "Related Document" list,
+        or False to keep it out of that list. Bridge addons name their kind ("Invoice")."""
+        return self.env["ir.model"]._get(self._name).name
 
     def _get_exchange_domain(self):
         """Domain of the exchanges shown on ``self`` (one or several records)."""

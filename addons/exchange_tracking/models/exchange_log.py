@@ -120,16 +120,6 @@ class ExchangeLog(models.Model):
         check_company=True,
         default=lambda self: self.env.company.exchange_default_product_ids,
     )
-    res_model = fields.Char(string="Related Document Model", index=True)
-    res_id = fields.Many2oneReference(string="Related Document ID", model_field="res_model", index=True)
-    res_reference = fields.Reference(
-        selection="_selection_res_reference",
-        string="Related Document",
-        compute="_compute_res_reference",
-        inverse="_inverse_res_reference",
-    )
-    # With the reader's rights: the name of a document he may not read is never shown.
-    res_name = fields.Char(string="Document", compute="_compute_res_name", compute_sudo=False)
     user_id = fields.Many2one(
         "res.users",
         string="Author",
@@ -290,39 +280,6 @@ class ExchangeLog(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
-    @api.constrains("res_model", "res_id")
-    def _check_related_document(self):
-        """Reject a related document that is not a record: unknown model, wizard, deleted record."""
-        for exchange in self:
-            if not exchange.res_model and not exchange.res_id:
-                continue
-            if not exchange.res_model or not exchange.res_id:
-                raise ValidationError(
-                    self.env._(
-                        "A related document needs both a model and a record (exchange %(exchange)s).",
-                        exchange=exchange.name,
-                    )
-                )
-            model = self.env.registry.get(exchange.res_model)
-            if model is None or model._transient or model._abstract:
-                raise ValidationError(
-                    self.env._(
-                        "“%(model)s” is not a kind of document an exchange can relate to.",
-                        model=exchange.res_model,
-                    )
-                )
-            # The same answer for a deleted document and for one the user may not read (or not in
-            # his companies): relating an exchange never tells whether a record exists.
-            if not exchange._get_readable_document():
-                raise ValidationError(
-                    self.env._(
-                        "The related document %(model)s #%(id)s does not exist or you may not read it. "
-                        "Choose another document or leave it empty.",
-                        model=self.env["ir.model"]._get(exchange.res_model).name,
-                        id=exchange.res_id,
-                    )
-                )
-
     @api.constrains("followup_datetime")
     def _check_followup_datetime(self):
         limit = fields.Datetime.now() - FOLLOWUP_PAST_TOLERANCE
@@ -369,46 +326,6 @@ class ExchangeLog(models.Model):
     # ------------------------------------------------------------------
     # Computes, inverses, searches
     # ------------------------------------------------------------------
-
-    @api.model
-    def _selection_res_reference(self):
-        """Documents with a chatter; code and RPC may relate any other record through res_model/res_id."""
-        models_ = self.env["ir.model"].sudo().search([("is_mail_thread", "=", True), ("transient", "=", False)])
-        return [(model.model, model.name) for model in models_]
-
-    @api.depends("res_model", "res_id")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_res_reference(self):
-        # Documents outside the selection (no chatter) show through res_name and the Document button.
-        selectable = set(self._fields["res_reference"].get_values(self.env))
-        for exchange in self:
-            document = exchange._get_readable_document()
-            exchange.res_reference = (
-                f"{document._name},{document.id}" if document and document._name in selectable else False
-            )
-
-    def _inverse_res_reference(self):
-        for exchange in self:
-            document = exchange.res_reference
-            exchange.res_model = document._name if document else False
-            exchange.res_id = document.id if document else False
-
-    @api.depends("res_model", "res_id")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_res_name(self):
-        """The document's name as the current user may read it; a deleted document and one he
-        may not read get the same neutral text, so that the name never probes existence."""
-        for exchange in self:
-            document = exchange._get_readable_document()
-            name = False
-            if document:
-                try:
-                    name = document.display_name
-                except AccessError:
-                    name = False
-            if not name and exchange.res_model:
-                name = self.env._("%(model)s #%(id)s (not available)", model=exchange.res_model, id=exchange.res_id)
-            exchange.res_name = name
 
     @api.depends_context("uid")
     def _compute_user_selection_allowed(self):
@@ -516,13 +433,6 @@ class ExchangeLog(models.Model):
     # Onchanges
     # ------------------------------------------------------------------
 
-    @api.onchange("res_reference")
-    def _onchange_res_reference(self):
-        if self.res_reference and not self.partner_id:
-            partner = self._get_document_partner(self.res_reference)
-            if partner:
-                self.partner_id = partner.commercial_partner_id
-
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         commercial = self.partner_id.commercial_partner_id
@@ -542,6 +452,7 @@ class ExchangeLog(models.Model):
                 raise ValidationError(self._missing_partner_message())
             self._check_author_selection(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):
+                # A gapless sequence (data/ir_sequence_data.xml): a failed save gives its number back.
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("exchange.log") or self.env._(
                     "New"
@@ -769,49 +680,6 @@ class ExchangeLog(models.Model):
                 )
             )
         return changing
-
-    def _get_readable_document(self):
-        """The related document when the current user may read it, else None.
-
-        A deleted document, a document he may not read and one of a company he does not work
-        in give the same None: callers never tell the user which one it was.
-        """
-        self.ensure_one()
-        return self._get_readable_record(self.res_model, self.res_id)
-
-    @api.model
-    def _get_readable_record(self, res_model, res_id):
-        """The record ``res_model``/``res_id`` when it exists and the current user may read it
-        (record rules included) in his allowed companies, else None."""
-        if not res_model or not res_id or res_model not in self.env:
-            return None
-        record = self.env[res_model].browse(int(res_id))
-        if record._transient or record._abstract or not record.exists() or not record.has_access("read"):
-            return None
-        company_field = record._fields.get("company_id")
-        if (
-            not self.env.su
-            and company_field
-            and company_field.type == "many2one"
-            and company_field.comodel_name == "res.company"
-        ):
-            # Models without a multi-company record rule: the company is checked here.
-            company = record.sudo().company_id
-            if company and company not in self.env.companies:
-                return None
-        return record
-
-    @api.model
-    def _get_document_partner(self, document):
-        """The partner of a document: itself for a partner, else its ``partner_id`` if it has one."""
-        if not document:
-            return self.env["res.partner"]
-        if document._name == "res.partner":
-            return document
-        field = document._fields.get("partner_id")
-        if field and field.type == "many2one" and field.comodel_name == "res.partner":
-            return document.partner_id
-        return self.env["res.partner"]
 
     @api.model
     def _get_log_defaults(self, record):

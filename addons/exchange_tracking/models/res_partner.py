@@ -1,9 +1,14 @@
-from odoo import models
+from odoo import api, models
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "exchange.document.mixin"]
+
+    @api.model
+    def _get_exchange_document_kind_label(self):
+        # The partner is the exchange's own Partner field, never its related document.
+        return False
 
     def _get_exchange_domain(self):
         # A company's exchanges include those with its contacts, as partner or as contact.

@@ -38,5 +38,7 @@ class TestChatterNote(ExchangeTrackingCase):
     def test_no_note_without_the_right_to_post(self):
         # Reading a product is not the right to post on it (mail.thread's _mail_post_access "write").
         exchange = self._log(res_model="product.template", res_id=self.product.id, description=f"<p>{SECRET}</p>")
-        self.assertEqual(exchange.res_reference, self.product)
+        # A product is not a kind of document offered in the form: related by code, shown by name.
+        self.assertEqual((exchange.res_model, exchange.res_id), ("product.template", self.product.id))
+        self.assertFalse(exchange.res_reference)
         self.assertFalse(self._links())

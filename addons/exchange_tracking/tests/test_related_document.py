@@ -61,3 +61,44 @@ class TestRelatedDocumentAccess(ExchangeTrackingCase):
         rows = self.env["exchange.log"].with_user(self.author).search_read([("id", "=", exchange.id)], ["res_name"])
         self.assertNotIn("Secret Client", rows[0]["res_name"])
         self.assertEqual(exchange.sudo().res_name, "Secret Client of B")
+
+
+@tagged("post_install", "-at_install")
+class TestRelatedDocumentPickedByHand(ExchangeTrackingCase):
+    """Issue 14, item 2: the related document picked in the form saves, among business kinds only."""
+
+    def _offered_kinds(self, user):
+        description = self.env["exchange.log"].with_user(user).fields_get(["res_reference"])["res_reference"]
+        return dict(description["selection"])
+
+    def test_only_business_documents_are_offered(self):
+        kinds = self._offered_kinds(self.author)
+        mixin = self.env.registry["exchange.document.mixin"]
+        for model in kinds:
+            self.assertTrue(issubclass(self.env.registry[model], mixin), f"{model} is not a declared document")
+        # Technical models with a chatter were offered before (about 35 of them); the partner is
+        # the exchange's own field.
+        for model in ("res.partner", "res.users", "product.template", "mail.blacklist", "res.company"):
+            self.assertNotIn(model, kinds)
+
+    def test_bad_reference_over_rpc_gets_a_clear_error(self):
+        for reference, message in (
+            (f"res.users,{self.author.id}", "is not a kind of document you can pick"),
+            ("no such thing", "is not a kind of document you can pick"),
+            (f"res.partner,{self.customer.id}", "is not a kind of document you can pick"),
+        ):
+            with self.subTest(reference=reference), self.assertRaisesRegex(ValidationError, message):
+                self._log(res_reference=reference)
+
+    def test_failed_save_keeps_the_next_number(self):
+        sequence = self.env.ref("exchange_tracking.seq_exchange_log")
+        next_number = sequence.number_next_actual
+        outsider = self.env["res.company"].create({"name": "Outsider SAS"})
+        unreadable = self.env["res.partner"].create({"name": "Not Yours", "company_id": outsider.id})
+        for _attempt in range(2):
+            with self.assertRaises(ValidationError):
+                self._log(res_model="res.partner", res_id=unreadable.id)
+            sequence.invalidate_recordset()
+            self.assertEqual(sequence.number_next_actual, next_number, "a failed save consumed a number")
+        exchange = self._log()
+        self.assertEqual(exchange.name, sequence.get_next_char(next_number))

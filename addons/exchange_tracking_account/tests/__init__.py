@@ -1,1 +1,1 @@
-from . import test_invoice_exchanges
+from . import test_invoice_exchanges, test_tours

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -74,3 +75,56 @@ class TestInvoiceExchanges(AccountTestInvoicingCommon):
         ).create({})._create_payments()
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(self.invoice.with_user(self.accountant).exchange_count, 1)
+
+    def _exchange_links(self):
+        logged = self.env.ref("exchange_tracking.mt_exchange_logged")
+        return self.invoice.message_ids.filtered(lambda message: message.subtype_id == logged)
+
+    def test_invoice_picked_by_hand_in_the_form(self):
+        """Issue 14, item 2: a new exchange, the invoice chosen in "Related Document", saves."""
+        Log = self.env["exchange.log"].with_user(self.accountant)
+        kinds = dict(Log.fields_get(["res_reference"])["res_reference"]["selection"])
+        self.assertEqual(kinds.get("account.move"), "Invoice")
+        self.assertLessEqual(set(kinds), {"account.move", "sale.order"}, "business documents only")
+        sequence = self.env.ref("exchange_tracking.seq_exchange_log")
+        form = Form(Log)
+        form.res_reference = self.invoice
+        self.assertEqual(form.partner_id, self.customer, "the partner follows the invoice")
+        form.subject_id = self.reminder
+        exchange = form.save()
+        self.assertEqual((exchange.res_model, exchange.res_id), ("account.move", self.invoice.id))
+        self.assertEqual(exchange.res_reference, self.invoice)
+        self.assertEqual(exchange.name, sequence.get_next_char(sequence.number_next_actual - 1))
+        self.assertEqual(self.invoice.with_user(self.accountant).exchange_count, 1)
+        self.assertEqual(len(self._exchange_links()), 1, "one note on the invoice")
+
+        # Changed by hand on an exchange logged from the invoice: another invoice, then none.
+        other = self.init_invoice("out_invoice", partner=self.customer, amounts=[60.0], post=True)
+        with Form(exchange.with_user(self.accountant)) as edit:
+            edit.res_reference = other
+        self.assertEqual((exchange.res_model, exchange.res_id), ("account.move", other.id))
+        with Form(exchange.with_user(self.accountant)) as edit:
+            edit.res_reference = False
+        self.assertEqual((exchange.res_model, exchange.res_id), (False, 0))
+
+    def test_invoice_the_user_may_not_read_is_refused(self):
+        """An invoice of a company the accountant does not work in: refused, nothing told about it."""
+        other_company = self.setup_other_company()["company"]
+        foreign = self.init_invoice(
+            "out_invoice", partner=self.customer, amounts=[999.0], company=other_company, post=True
+        )
+        Log = self.env["exchange.log"].with_user(self.accountant)
+        sequence = self.env.ref("exchange_tracking.seq_exchange_log")
+        next_number = sequence.number_next_actual
+        attempts = (
+            {"res_reference": f"account.move,{foreign.id}"},
+            {"res_model": "account.move", "res_id": foreign.id},
+        )
+        for vals in attempts:
+            with self.subTest(vals=vals), self.assertRaises(ValidationError) as caught:
+                Log.create({"partner_id": self.customer.id, **vals})
+            self.assertIn("does not exist or you may not read it", str(caught.exception))
+            self.assertNotIn(foreign.name, str(caught.exception))
+        self.assertFalse(Log.sudo().search([("res_model", "=", "account.move"), ("res_id", "=", foreign.id)]))
+        sequence.invalidate_recordset()
+        self.assertEqual(sequence.number_next_actual, next_number)
