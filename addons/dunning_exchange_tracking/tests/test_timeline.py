@@ -17,17 +17,17 @@ class TestDunningExchangeTimeline(DunningCommon):
         cls.today = fields.Date.context_today(cls.env.user)
         cls.customer = cls._create_customer("Timeline Customer")
         cls.late = cls._create_invoice(cls.customer, cls.today - timedelta(days=10), 2000.0)
-        rights = "exchange_tracking.group_exchange_edit_own"
+        # the colleague may only create exchanges (not edit them): logging a call needs no more
         cls.controller, cls.colleague = (
             new_test_user(
                 cls.env,
                 login=login,
-                groups=f"account.group_account_invoice,{rights}",
+                groups=f"account.group_account_invoice,exchange_tracking.group_exchange_{right}",
                 company_id=cls.company.id,
                 company_ids=[Command.set(cls.company.ids)],
                 tz="Europe/Paris",
             )
-            for login in ("timeline_controller", "timeline_colleague")
+            for login, right in (("timeline_controller", "edit_own"), ("timeline_colleague", "create"))
         )
 
     def _log_call(self, user, text, confidential=None):
