@@ -178,7 +178,7 @@ class DunningEngine(models.AbstractModel):
         """
         strategy = step.strategy_id
         template = step.mail_template_id
-        if not template:
+        if not template or strategy.scope != "quotation":
             return False, False
         today = fields.Date.context_today(self)
         # rights first: the throw-away run and line below are created as superuser

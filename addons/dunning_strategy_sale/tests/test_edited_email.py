@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import QuotationFollowupCommon
 
@@ -89,3 +89,23 @@ class TestEditedEmail(QuotationFollowupCommon):
         self.assertEqual((action["res_model"], action["res_id"]), (line._name, line.id))
         self.assertEqual(line.email_subject, f"Proposition {self.order.name} pour Bakery Martin")
         self.assertIn("vous attend", line.email_body)
+
+    def test_salesperson_previews_and_edits_own_quotations_only(self):
+        seller = new_test_user(
+            self.env,
+            login="preview_seller",
+            groups="sales_team.group_sale_salesman",
+            company_id=self.company.id,
+            email="preview.seller@company.example.com",
+        )
+        own = self._create_quotation(validity_days=5, user_id=seller.id)
+        Wizard = self.env["dunning.quotation.followup"].with_user(seller)
+        wizard = Wizard.create({"sale_order_id": own.id, "company_id": self.company.id})
+        self.assertIn(own.name, wizard.email_subject, "the salesperson sees the email of his quotation")
+        wizard.email_body = "<p>Edited by the salesperson</p>"
+        wizard.action_send()
+        self.assertIn("Edited by the salesperson", self._mails_of(own).body_html)
+        # a colleague's quotation (self.order, of the admin): no preview rendered as superuser
+        other = Wizard.new({"sale_order_id": self.order.id, "company_id": self.company.id, "step_id": self.step1.id})
+        self.assertFalse(other.email_subject or other.email_body)
+        self.assertFalse(other.emailed_today)

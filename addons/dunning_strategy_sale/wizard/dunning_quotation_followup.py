@@ -74,11 +74,20 @@ class DunningQuotationFollowup(models.TransientModel):
         help="The quotation already got a follow-up email today: a second one is refused.",
     )
     # the email of the step's template, rendered for the quotation; what the user leaves here is
-    # what is sent (see dunning.engine._quotation_email_text)
-    email_subject = fields.Char(string="Subject", compute="_compute_email", store=True, precompute=True, readonly=False)
+    # what is sent (see dunning.engine._quotation_email_text). Computed as the user (stored
+    # computed fields default to superuser): the rendering checks his right to follow it up.
+    email_subject = fields.Char(
+        string="Subject",
+        compute="_compute_email",
+        compute_sudo=False,
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
     email_body = fields.Html(
         string="Email Text",
         compute="_compute_email",
+        compute_sudo=False,
         store=True,
         precompute=True,
         readonly=False,
@@ -120,9 +129,10 @@ class DunningQuotationFollowup(models.TransientModel):
     @api.depends("sale_order_id")
     def _compute_emailed_today(self):
         engine = self.env["dunning.engine"]
-        emailed = engine._quotations_emailed_today(self.sale_order_id)
+        # said of the quotations the user may read only
+        emailed = engine._quotations_emailed_today(self.sale_order_id._origin._filtered_access("read"))
         for wizard in self:
-            wizard.emailed_today = wizard.sale_order_id in emailed
+            wizard.emailed_today = wizard.sale_order_id._origin in emailed
 
     @api.depends("sale_order_id", "step_id")
     def _compute_email(self):

@@ -53,9 +53,11 @@ class DunningQuotationMassLine(models.TransientModel):
 
     @api.depends("sale_order_id")
     def _compute_emailed_today(self):
-        emailed = self.env["dunning.engine"]._quotations_emailed_today(self.sale_order_id)
+        # said of the quotations the user may read only
+        orders = self.sale_order_id._origin._filtered_access("read")
+        emailed = self.env["dunning.engine"]._quotations_emailed_today(orders)
         for line in self:
-            line.emailed_today = line.sale_order_id in emailed
+            line.emailed_today = line.sale_order_id._origin in emailed
 
     @api.depends("sale_order_id", "step_id")
     def _compute_email(self):
