@@ -1,6 +1,7 @@
 from . import (
     dunning_document,
     dunning_engine,
+    dunning_engine_manual,
     dunning_run,
     dunning_run_line,
     dunning_strategy,

@@ -21,13 +21,9 @@ Invoice lines go through the engine's own methods untouched.
 
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
-
-from ..tools.placeholders import replace_placeholders
 
 
 class DunningEngine(models.AbstractModel):
@@ -199,6 +195,8 @@ class DunningEngine(models.AbstractModel):
                     amount_residual=None,  # the quotation's total, see _prepare_run_line_vals
                 )
             )
+        # once a day by email: see dunning_engine_manual.py
+        self._check_quotation_duplicates(checked)
         return checked
 
     # ------------------------------------------------------------------
@@ -208,7 +206,8 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _prepare_run_line_vals(self, run, candidate):
         """Quotation candidates (``sale_order_id`` set) may also carry ``followup_by_email``,
-        ``followup_by_letter``, ``note`` and ``next_date`` (default: see ``_quotation_next_date``)."""
+        ``followup_by_letter``, ``note``, ``next_date`` (default: see ``_quotation_next_date``) and
+        the email text edited in a wizard, ``email_subject`` and ``email_body``."""
         if not candidate.get("sale_order_id"):
             return super()._prepare_run_line_vals(run, candidate)
         order = self.env["sale.order"].browse(candidate["sale_order_id"])
@@ -226,6 +225,7 @@ class DunningEngine(models.AbstractModel):
             "followup_by_letter": candidate.get("followup_by_letter", False),
             "note": candidate.get("note") or False,
             "next_date": candidate.get("next_date") or self._quotation_next_date(order, step, run.date),
+            **self._quotation_edited_email_vals(candidate),
         }
 
     @api.model
@@ -258,7 +258,8 @@ class DunningEngine(models.AbstractModel):
         """Lock the quotations of the lines, re-read them and skip the lines that no longer hold.
 
         The lock makes a second worker or a manual follow-up of the same quotation wait, then see
-        it followed up: an automatic follow-up is never sent twice.
+        it followed up: an automatic follow-up is never sent twice, and no quotation gets two
+        follow-up emails the same day (a failed line retried after another follow-up went out).
 
         :return: the lines still to follow up
         """
@@ -273,10 +274,15 @@ class DunningEngine(models.AbstractModel):
             )
         )
         orders.invalidate_recordset(["state", "dunning_date", "dunning_excluded"])
+        emailed = self._lines_emailed_today(lines)
         skipped = {
             line: reason
             for line in lines
-            if (reason := self._quotation_foreign_reason(line) or self._quotation_skip_reason(line))
+            if (
+                reason := self._quotation_foreign_reason(line)
+                or self._quotation_skip_reason(line)
+                or (line in emailed and self.env._("already followed up by email today"))
+            )
         }
         return lines - self._close_lines("skipped", skipped)
 
@@ -371,7 +377,7 @@ class DunningEngine(models.AbstractModel):
     @api.model
     def _send_quotation_email(self, lines):
         """Email channel of quotations: render each template on many lines at once, replace the
-        Dolibarr placeholders, post the results in the quotations' chatter at once (queued for the
+        Dolibarr placeholders (or take the text edited in the wizard), post the results in the quotations' chatter at once (queued for the
         mail cron), with the quotation's own PDF files when the company asks for them."""
         lines = lines.filtered(
             lambda line: (
@@ -385,9 +391,7 @@ class DunningEngine(models.AbstractModel):
             rendered = template._generate_template(template_lines.ids, self._email_render_fields())
             for line in template_lines:
                 values = dict(rendered[line.id])
-                placeholders = self._quotation_placeholder_values(line)
-                values["subject"] = replace_placeholders(values.get("subject"), placeholders)
-                values["body_html"] = Markup(replace_placeholders(values.get("body_html") or "", placeholders, True))
+                values["subject"], values["body_html"] = self._quotation_email_text(line, values)
                 post_values = self._prepare_email_post_values(line, template, values)
                 if line.company_id.dunning_quotation_attach_files:
                     own_files = line.sale_order_id._dunning_pdf_attachments()

@@ -35,6 +35,14 @@ class DunningRunLine(models.Model):
         help="The follow-up is (or was) printed: the letter followed by the quotation, in one PDF.",
     )
     note = fields.Text(string="Internal Note")
+    # the email as the user edited it in the follow-up wizard, sent instead of the template's
+    followup_subject = fields.Char(string="Edited Subject", readonly=True)
+    followup_body = fields.Html(
+        string="Edited Email",
+        readonly=True,
+        sanitize_style=True,
+        help="Text of the email as edited before sending, sent instead of the template's.",
+    )
     next_date = fields.Date(string="Next Follow-up", readonly=True)
 
     def action_open_sale_order(self):

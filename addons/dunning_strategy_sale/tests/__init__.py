@@ -1,5 +1,7 @@
 from . import (
     test_automatic,
+    test_edited_email,
+    test_followup_once_a_day,
     test_history,
     test_i18n,
     test_manual_followup,

@@ -1,4 +1,7 @@
 import base64
+from datetime import datetime, time
+
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -58,8 +61,9 @@ class TestManualFollowup(QuotationFollowupCommon):
         activity = order.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(FOLLOWUP_ACTIVITY))
         self.assertEqual(len(activity), 1)
         self.assertEqual((activity.date_deadline, activity.user_id), (self._days(7), order.user_id))
-        # a second follow-up replaces the activity
-        self._followup_wizard(order, next_date=self._days(20)).action_send()
+        # a second follow-up, the next day (one email a day), replaces the activity
+        with freeze_time(datetime.combine(self._days(1), time(12))):
+            self._followup_wizard(order, next_date=self._days(20)).action_send()
         activity = order.activity_ids.filtered(lambda a: a.activity_type_id == self.env.ref(FOLLOWUP_ACTIVITY))
         self.assertEqual(activity.date_deadline, self._days(20))
         self.assertEqual(order.dunning_line_count, 2)
@@ -155,7 +159,8 @@ class TestManualFollowup(QuotationFollowupCommon):
         self._followup_wizard(order).action_send()
         self.assertFalse(order.dunning_line_ids.mail_message_id.attachment_ids)
         self.company.dunning_quotation_attach_files = True
-        self._followup_wizard(order).action_send()
+        with freeze_time(datetime.combine(self._days(1), time(12))):  # one email a day
+            self._followup_wizard(order).action_send()
         last = order.dunning_line_ids.sorted("id")[-1]
         self.assertEqual(last.mail_message_id.attachment_ids, sent_pdf, "PDF files only")
         self.assertEqual(self._mails_of(order).sorted("id")[-1].attachment_ids, sent_pdf)

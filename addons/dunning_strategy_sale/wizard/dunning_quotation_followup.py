@@ -1,12 +1,14 @@
+import contextlib
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, is_html_empty
 
 
 class DunningQuotationFollowup(models.TransientModel):
-    """Follow up one quotation by hand: template (step), note, next date, email or letter.
+    """Follow up one quotation by hand: template (step), note, next date, email or letter; the
+    email is shown before it is sent, and can be edited.
 
     Opened from a quotation, from a customer (its open quotations only) or from the menu. The
     follow-up is a one-line manual run of the step's strategy, processed by the engine like any
@@ -66,6 +68,31 @@ class DunningQuotationFollowup(models.TransientModel):
     recipient_id = fields.Many2one("res.partner", string="Recipient", compute="_compute_recipient")
     recipient_email = fields.Char(related="recipient_id.email", string="Email")
     email_error = fields.Char(compute="_compute_recipient")
+    emailed_today = fields.Boolean(
+        string="Emailed Today",
+        compute="_compute_emailed_today",
+        help="The quotation already got a follow-up email today: a second one is refused.",
+    )
+    # the email of the step's template, rendered for the quotation; what the user leaves here is
+    # what is sent (see dunning.engine._quotation_email_text). Computed as the user (stored
+    # computed fields default to superuser): the rendering checks his right to follow it up.
+    email_subject = fields.Char(
+        string="Subject",
+        compute="_compute_email",
+        compute_sudo=False,
+        store=True,
+        precompute=True,
+        readonly=False,
+    )
+    email_body = fields.Html(
+        string="Email Text",
+        compute="_compute_email",
+        compute_sudo=False,
+        store=True,
+        precompute=True,
+        readonly=False,
+        sanitize_style=True,
+    )
     line_id = fields.Many2one("dunning.run.line", string="Follow-up", readonly=True)
     # read as the user: a client may set any line here, the letter's access follows the line's rules
     letter_data = fields.Binary(related="line_id.letter_pdf", string="Letter", compute_sudo=False)
@@ -98,6 +125,26 @@ class DunningQuotationFollowup(models.TransientModel):
             order = wizard.sale_order_id
             wizard.recipient_id = order._dunning_recipient() if order else False
             wizard.email_error = engine._quotation_email_error(order, wizard.recipient_id) if order else False
+
+    @api.depends("sale_order_id")
+    def _compute_emailed_today(self):
+        engine = self.env["dunning.engine"]
+        # said of the quotations the user may read only
+        emailed = engine._quotations_emailed_today(self.sale_order_id._origin._filtered_access("read"))
+        for wizard in self:
+            wizard.emailed_today = wizard.sale_order_id._origin in emailed
+
+    @api.depends("sale_order_id", "step_id")
+    def _compute_email(self):
+        engine = self.env["dunning.engine"]
+        for wizard in self:
+            subject = body = False
+            # not allowed or not renderable: nothing to show; sending says why
+            if wizard.sale_order_id and wizard.step_id:
+                with contextlib.suppress(UserError):
+                    subject, body = engine._render_quotation_email(wizard.step_id._origin, wizard.sale_order_id._origin)
+            wizard.email_subject = subject
+            wizard.email_body = body
 
     @api.depends("sale_order_id")
     def _compute_channel(self):
@@ -175,6 +222,13 @@ class DunningQuotationFollowup(models.TransientModel):
         order.check_access("write")
         if self.channel == "email" and self.email_error:
             raise UserError(self.email_error)
+        if self.channel == "email" and is_html_empty(self.email_body):
+            raise UserError(
+                self.env._(
+                    "The email of %(quotation)s has no text: write it, or choose its template again.",
+                    quotation=order.name,
+                )
+            )
         line = self._create_followups(
             self.step_id,
             [
@@ -186,6 +240,9 @@ class DunningQuotationFollowup(models.TransientModel):
                     "followup_by_letter": self.channel == "letter",
                     "note": self.note,
                     "next_date": self.next_date,
+                    # the email as shown and edited here (the engine ignores it for a letter)
+                    "email_subject": self.email_subject,
+                    "email_body": self.email_body,
                 }
             ],
         )
@@ -226,6 +283,8 @@ class DunningQuotationFollowup(models.TransientModel):
         """Create and process a manual run of ``step``'s strategy with one line per candidate
         (dicts for ``dunning.engine._prepare_run_line_vals``); return its lines."""
         strategy = step.strategy_id
-        run = strategy._create_run(fields.Date.context_today(self), "manual", candidates=candidates)
+        # dated today where the company works: one follow-up email a day is counted on that day
+        today = self.env["dunning.engine"]._company_today(strategy.company_id)
+        run = strategy._create_run(today, "manual", candidates=candidates)
         run.action_process()
         return run.line_ids

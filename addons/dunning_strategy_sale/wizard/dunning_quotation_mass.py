@@ -66,10 +66,13 @@ class DunningQuotationMass(models.TransientModel):
 
     def action_all_emails(self):
         """Every quotation by email only, except those with nobody to email: by letter, the only
-        way to follow them up."""
-        with_email = self.line_ids.filtered("can_email")
+        way to follow them up; and those that already got a follow-up email today: left
+        unticked (one email a day)."""
+        emailed = self.line_ids.filtered("emailed_today")
+        with_email = (self.line_ids - emailed).filtered("can_email")
         with_email.write({"send_email": True, "send_letter": False})
-        (self.line_ids - with_email).write({"send_email": False, "send_letter": True})
+        (self.line_ids - emailed - with_email).write({"send_email": False, "send_letter": True})
+        emailed.write({"send_email": False, "send_letter": False})
 
     def action_clear(self):
         self.line_ids.write({"send_email": False, "send_letter": False})
@@ -78,7 +81,8 @@ class DunningQuotationMass(models.TransientModel):
         """Create and send (or print) every follow-up ticked, then show the outcome.
 
         Refuses, before creating anything, a selection with no quotation, a line without
-        template, an email to nobody or a next date in the past.
+        template, an email to nobody, an email to a quotation that already got one today or a
+        next date in the past.
         """
         self.ensure_one()
         selected = self.line_ids.filtered(lambda line: line.send_email or line.send_letter)
@@ -143,6 +147,10 @@ class DunningQuotationMass(models.TransientModel):
             )
         # a salesperson follows up the quotations they may edit (their own ones)
         selected.sale_order_id.check_access("write")
+        # all of them named at once (the engine refuses them too, one strategy at a time)
+        self.env["dunning.engine"]._check_not_emailed_today(
+            selected.filtered(lambda line: line.send_email and line.can_email).sale_order_id
+        )
 
     def action_view_followups(self):
         self.ensure_one()

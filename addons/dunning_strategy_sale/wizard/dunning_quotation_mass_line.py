@@ -1,4 +1,7 @@
+import contextlib
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DunningQuotationMassLine(models.TransientModel):
@@ -28,8 +31,17 @@ class DunningQuotationMassLine(models.TransientModel):
     )
     recipient_id = fields.Many2one("res.partner", string="Recipient", compute="_compute_recipient", store=True)
     can_email = fields.Boolean(string="Has Email", compute="_compute_recipient", store=True)
+    emailed_today = fields.Boolean(
+        string="Emailed Today",
+        compute="_compute_emailed_today",
+        help="The quotation already got a follow-up email today: a second one is refused.",
+    )
     send_email = fields.Boolean(string="Email")
     send_letter = fields.Boolean(string="Letter")
+    # preview of the email of the template chosen (not editable here: the follow-up of one
+    # quotation lets the user edit it)
+    email_subject = fields.Char(string="Subject", compute="_compute_email")
+    email_body = fields.Html(string="Email Preview", compute="_compute_email", sanitize_style=True)
 
     @api.depends("sale_order_id")
     def _compute_recipient(self):
@@ -39,12 +51,51 @@ class DunningQuotationMassLine(models.TransientModel):
             line.recipient_id = recipient
             line.can_email = bool(recipient) and not engine._check_email_address(recipient)
 
+    @api.depends("sale_order_id")
+    def _compute_emailed_today(self):
+        # said of the quotations the user may read only
+        orders = self.sale_order_id._origin._filtered_access("read")
+        emailed = self.env["dunning.engine"]._quotations_emailed_today(orders)
+        for line in self:
+            line.emailed_today = line.sale_order_id._origin in emailed
+
+    @api.depends("sale_order_id", "step_id")
+    def _compute_email(self):
+        engine = self.env["dunning.engine"]
+        for line in self:
+            subject = body = False
+            # not allowed or not renderable: nothing to show; sending says why
+            if line.sale_order_id and line.step_id:
+                with contextlib.suppress(UserError):
+                    subject, body = engine._render_quotation_email(line.step_id._origin, line.sale_order_id._origin)
+            line.email_subject = subject
+            line.email_body = body
+
     @api.onchange("send_email")
     def _onchange_send_email(self):
         # letter is the only option for a quotation with nobody to email
         for line in self.filtered(lambda line: line.send_email and not line.can_email):
             line.send_email = False
             line.send_letter = True
+        # a quotation gets one follow-up email a day
+        self.filtered(lambda line: line.send_email and line.emailed_today).send_email = False
+
+    def action_preview_email(self):
+        """Show the email this line's template sends to its quotation's customer."""
+        self.ensure_one()
+        if not self.step_id:
+            raise UserError(
+                self.env._("Choose the template of %(quotation)s first.", quotation=self.sale_order_id.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Email of %(quotation)s", quotation=self.sale_order_id.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("dunning_strategy_sale.view_dunning_quotation_mass_line_email_form").id, "form")],
+            "target": "new",
+        }
 
     def _prepare_candidate(self, wizard):
         """Candidate of ``dunning.engine._prepare_run_line_vals`` for this line."""
