@@ -376,3 +376,49 @@ def test_no_chatter_note_where_the_user_may_not_post(server, world):
     values = {"partner_id": world["customer"], "res_model": "sale.order", "res_id": other_order}
     refused(creator.call, "exchange.log", "create", values, code=RPC_USER_ERROR)
     assert not chatter_notes(admin, world, "sale.order", other_order)
+
+
+def test_dunning_timeline_shows_the_exchanges_each_role_reads(server, world):
+    """The customer follow-up page's timeline (bridge dunning_exchange_tracking) over RPC: a
+    credit controller sees the exchanges his exchange rights let him read, never a note; users
+    who are not credit controllers get no timeline at all."""
+    admin = world["admin"]
+    company = admin.call("res.users", "read", [admin.uid], fields=["company_id"])[0]["company_id"][0]
+    controllers = {}
+    for role, exchange_right in (("own", "read_own"), ("all", "read_all")):
+        login = f"rpc_exsec_timeline_{role}"
+        controllers[role] = admin.call(
+            "res.users",
+            "create",
+            {
+                "name": f"Timeline {role}",
+                "login": login,
+                "password": f"{login}-pw-123",
+                "email": f"{login}@example.com",
+                "company_id": company,
+                "company_ids": [(6, 0, [company])],
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            xmlid(admin, "account.group_account_invoice"),
+                            xmlid(admin, f"exchange_tracking.group_exchange_{exchange_right}"),
+                        ],
+                    )
+                ],
+            },
+        )
+    name = admin.call("exchange.log", "read", [world["exchange"]], fields=["name"])[0]["name"]
+
+    def timeline(login):
+        rpc = server.login(login, f"{login}-pw-123")
+        return rpc.call("res.partner", "read", [world["customer"]], fields=["dunning_timeline"])[0]["dunning_timeline"]
+
+    own = timeline("rpc_exsec_timeline_own")
+    assert f"exchange-{world['exchange']:010d}" not in own and name not in own, "not his exchange"
+    everything = timeline("rpc_exsec_timeline_all")
+    assert f"exchange-{world['exchange']:010d}" in everything and name in everything
+    assert SECRET not in everything, "a confidential note never shows in the timeline"
+    for role in ("author", "plain", "portal"):
+        refused(as_role(server, role).call, "res.partner", "read", [world["customer"]], fields=["dunning_timeline"])
