@@ -74,6 +74,8 @@ class DunningDocument(models.AbstractModel):
 
         Raises ``DunningLinesError`` when some letters cannot be built, before anything is
         sent; never sends anything itself.
+
+        :return: the late fees of the lines, ``{line: LateFees}`` (for the late-fee channel)
         """
         fees = self._set_late_fees(lines)
         letter_lines = lines.filtered(lambda line: line.step_id.print_letter or self._handover_moves(line))
@@ -111,6 +113,7 @@ class DunningDocument(models.AbstractModel):
                     *(invoices[move] for move in line.handover_move_ids if move in invoices)
                 )
         self._store_print_batch(lines, printed, invoice_attachments)
+        return fees
 
     @api.model
     def _set_late_fees(self, lines):
@@ -153,13 +156,13 @@ class DunningDocument(models.AbstractModel):
     def _handover_moves(self, line):
         """Invoices of ``line`` handed over by its step: those climbing to a step with a
         hand-over partner, not handed over yet. Empty for other lines."""
-        steps = self.env["dunning.engine"]._steps_by_level(line.run_id.strategy_id)
+        kind = self.env["dunning.kind.invoice"]
+        steps = kind._steps_by_level(line.run_id.strategy_id)
         if not steps or not any(step.handover_partner_id for step in steps.values()):
             return self.env["account.move"]
-        engine = self.env["dunning.engine"]
         return line.due_move_ids.filtered(
             lambda move: (
-                steps[engine._next_level(move, steps, line.date)].handover_partner_id
+                steps[kind._next_level(move, steps, line.date)].handover_partner_id
                 and not move.dunning_collection_partner_id
             )
         )
