@@ -274,15 +274,20 @@ class DunningDocument(models.AbstractModel):
             return
         output = io.BytesIO()
         writer.write(output)
-        run = lines[:1].run_id
+        self._store_run_letters_part(lines, output.getvalue())
+
+    @api.model
+    def _store_run_letters_part(self, lines, pdf):
+        """Store ``pdf``, the letters of ``lines`` (of one run), as a part of the run's letters
+        PDF: ``_merge_run_letters`` joins the parts in line order when the run ends."""
         self.env["ir.attachment"].sudo().create(
             {
                 "name": f"letters-{min(lines.ids):010d}.pdf",
                 "description": PRINT_BATCH_DESCRIPTION,
-                "raw": output.getvalue(),
+                "raw": pdf,
                 "mimetype": "application/pdf",
                 "res_model": "dunning.run",
-                "res_id": run.id,
+                "res_id": lines[:1].run_id.id,
             }
         )
 

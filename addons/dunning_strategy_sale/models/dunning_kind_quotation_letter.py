@@ -20,7 +20,6 @@ email of the batch goes out, as for invoice letters.
 """
 
 from odoo import api, models
-from odoo.addons.dunning_strategy.models.dunning_document import PRINT_BATCH_DESCRIPTION
 from odoo.addons.dunning_strategy.models.dunning_engine import DunningLinesError
 from odoo.addons.dunning_strategy.tools.letter_pdf import (
     Letter,
@@ -94,17 +93,10 @@ class DunningKindQuotation(models.AbstractModel):
         """Store this batch's part of each run's letters PDF, in line order, as the engine does
         for invoice letters (``_store_print_batch``): ``_merge_run_letters`` joins the parts of a
         run into its ``letters_attachment_id`` when the run ends."""
-        for run, batch_lines in lines.grouped("run_id").items():
+        for batch_lines in lines.grouped("run_id").values():
             run_lines = batch_lines.sorted("id")
-            self.env["ir.attachment"].sudo().create(
-                {
-                    "name": f"letters-{run_lines[0].id:010d}.pdf",
-                    "description": PRINT_BATCH_DESCRIPTION,
-                    "raw": merge_pdfs([line_pdfs[line] for line in run_lines]),
-                    "mimetype": "application/pdf",
-                    "res_model": "dunning.run",
-                    "res_id": run.id,
-                }
+            self.env["dunning.document"]._store_run_letters_part(
+                run_lines, merge_pdfs([line_pdfs[line] for line in run_lines])
             )
 
     @api.model
