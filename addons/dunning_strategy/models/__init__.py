@@ -2,6 +2,7 @@ from . import (
     account_move,
     dunning_document,
     dunning_document_kind,
+    dunning_document_late_fees,
     dunning_engine,
     dunning_engine_channels,
     dunning_engine_cron,
