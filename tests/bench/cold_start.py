@@ -73,7 +73,7 @@ def measure(dbname):
         result["next_seconds"] = time.perf_counter() - start
         result["next_lines"] = len(next_run.line_ids)
         cr.rollback()
-        query = env["dunning.engine"]._select_candidates_query(strategy, next_day)
+        query = strategy._dunning_kind()._select_query(strategy, next_day)
         cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) %s", query))
         plan = cr.fetchone()[0]
         plan = plan if isinstance(plan, list) else json.loads(plan)

@@ -95,19 +95,19 @@ class AccountMove(models.Model):
 
     @api.depends("invoice_date_due", "dunning_step_id", "dunning_date", "dunning_excluded", "payment_state")
     def _compute_dunning_next_date(self):
-        dates = self.env["dunning.engine"]._next_reminder_dates(self.filtered("id"))
+        dates = self.env["dunning.kind.invoice"]._next_reminder_dates(self.filtered("id"))
         for move in self:
             move.dunning_next_date = dates.get(move, False)
 
     def _compute_dunning_to_remind(self):
-        due_ids = set(self.env["dunning.engine"]._select_due_move_ids(fields.Date.context_today(self)))
+        due_ids = set(self.env["dunning.kind.invoice"]._select_due_move_ids(fields.Date.context_today(self)))
         for move in self:
             move.dunning_to_remind = move._origin.id in due_ids
 
     def _search_dunning_to_remind(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on the field 'To Remind'."))
-        due_ids = self.env["dunning.engine"]._select_due_move_ids(fields.Date.context_today(self))
+        due_ids = self.env["dunning.kind.invoice"]._select_due_move_ids(fields.Date.context_today(self))
         return [("id", "in" if (operator == "=") == value else "not in", due_ids)]
 
     def write(self, vals):

@@ -19,11 +19,9 @@ import time
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_amount
 
-from ..tools.late_fees import compute_late_fees
 from ..tools.letter_pdf import Letter, LetterLayout, LetterRenderError, merge_pdf_files, render_letters_pdf
 from .dunning_engine import DunningLinesError
 
@@ -74,6 +72,8 @@ class DunningDocument(models.AbstractModel):
 
         Raises ``DunningLinesError`` when some letters cannot be built, before anything is
         sent; never sends anything itself.
+
+        :return: the late fees of the lines, ``{line: LateFees}`` (for the late-fee channel)
         """
         fees = self._set_late_fees(lines)
         letter_lines = lines.filtered(lambda line: line.step_id.print_letter or self._handover_moves(line))
@@ -111,55 +111,19 @@ class DunningDocument(models.AbstractModel):
                     *(invoices[move] for move in line.handover_move_ids if move in invoices)
                 )
         self._store_print_batch(lines, printed, invoice_attachments)
-
-    @api.model
-    def _set_late_fees(self, lines):
-        """Store the French late fees of each line at its run date; ``{line: LateFees}``."""
-        fees = {}
-        for line in lines:
-            line_fees = self._compute_late_fees(line)
-            if line_fees is None:
-                continue
-            fees[line] = line_fees
-            line.write(
-                {
-                    "late_fee_indemnity": float(line_fees.indemnity_total),
-                    "late_fee_interest": float(line_fees.interest_total),
-                }
-            )
         return fees
-
-    @api.model
-    def _compute_late_fees(self, line):
-        """French late fees of the invoices of ``line`` at its run date (``tools.late_fees``), in
-        the company currency; None when its strategy claims none. All zero for an individual
-        (a customer that is not a company)."""
-        strategy = line.run_id.strategy_id
-        if not strategy.late_fees:
-            return None
-        return compute_late_fees(
-            [
-                {"residual": move.amount_residual_signed, "due_date": move.invoice_date_due, "move": move}
-                for move in line.move_ids
-                if move.invoice_date_due
-            ],
-            line.date,
-            strategy.late_interest_rate,
-            is_company=line.partner_id.is_company,
-            indemnity=strategy.late_fee_indemnity,
-        )
 
     @api.model
     def _handover_moves(self, line):
         """Invoices of ``line`` handed over by its step: those climbing to a step with a
         hand-over partner, not handed over yet. Empty for other lines."""
-        steps = self.env["dunning.engine"]._steps_by_level(line.run_id.strategy_id)
+        kind = self.env["dunning.kind.invoice"]
+        steps = kind._steps_by_level(line.run_id.strategy_id)
         if not steps or not any(step.handover_partner_id for step in steps.values()):
             return self.env["account.move"]
-        engine = self.env["dunning.engine"]
         return line.due_move_ids.filtered(
             lambda move: (
-                steps[engine._next_level(move, steps, line.date)].handover_partner_id
+                steps[kind._next_level(move, steps, line.date)].handover_partner_id
                 and not move.dunning_collection_partner_id
             )
         )
@@ -271,15 +235,20 @@ class DunningDocument(models.AbstractModel):
             return
         output = io.BytesIO()
         writer.write(output)
-        run = lines[:1].run_id
+        self._store_run_letters_part(lines, output.getvalue())
+
+    @api.model
+    def _store_run_letters_part(self, lines, pdf):
+        """Store ``pdf``, the letters of ``lines`` (of one run), as a part of the run's letters
+        PDF: ``_merge_run_letters`` joins the parts in line order when the run ends."""
         self.env["ir.attachment"].sudo().create(
             {
                 "name": f"letters-{min(lines.ids):010d}.pdf",
                 "description": PRINT_BATCH_DESCRIPTION,
-                "raw": output.getvalue(),
+                "raw": pdf,
                 "mimetype": "application/pdf",
                 "res_model": "dunning.run",
-                "res_id": run.id,
+                "res_id": lines[:1].run_id.id,
             }
         )
 
@@ -329,61 +298,6 @@ class DunningDocument(models.AbstractModel):
             sender_line=sender,
             lang=(partner.lang or "fr_FR").split("_")[0],
         )
-
-    @api.model
-    def _prepare_fee_invoice_vals(self, line, fee_lines):
-        """Values of the draft invoice of the late fees ``fee_lines`` (``InvoiceLateFee`` of
-        ``tools.late_fees``) of a run line: one line for the indemnities, one per invoice for
-        the interest, with the strategy's product."""
-        strategy = line.run_id.strategy_id
-        product = strategy.late_fee_product_id
-        currency = line.currency_id
-        lang = self.env["dunning.letter.template"]._letter_lang(line)
-        Document = self.with_context(lang=lang)
-        invoice_lines = []
-        with_indemnity = [fee for fee in fee_lines if fee.indemnity]
-        if with_indemnity:
-            invoice_lines.append(
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": Document.env._(
-                            "Fixed recovery indemnity (art. D441-5 of the French Commercial Code): %(invoices)s",
-                            invoices=", ".join(fee.invoice["move"].name for fee in with_indemnity),
-                        ),
-                        "quantity": len(with_indemnity),
-                        "price_unit": float(with_indemnity[0].indemnity),
-                    }
-                )
-            )
-        for fee in fee_lines:
-            if not fee.interest:
-                continue
-            invoice_lines.append(
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": Document.env._(
-                            "Late-payment interest at %(rate)s%% a year (art. L441-10 of the French Commercial Code): "
-                            "%(invoice)s, %(days)s days late on %(residual)s",
-                            rate=strategy.late_interest_rate,
-                            invoice=fee.invoice["move"].name,
-                            days=fee.days_late,
-                            residual=format_amount(Document.env, float(fee.residual), currency),
-                        ),
-                        "quantity": 1,
-                        "price_unit": float(fee.interest),
-                    }
-                )
-            )
-        return {
-            "move_type": "out_invoice",
-            "partner_id": line.partner_id.id,
-            "company_id": line.company_id.id,
-            "currency_id": currency.id,
-            "invoice_origin": line.run_id.name,
-            "invoice_line_ids": invoice_lines,
-        }
 
     # ------------------------------------------------------------------
     # Invoice PDFs

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang
 
 from ..tools.bank_account import format_account_number
+from ..tools.late_fees import days_late
 from ..tools.letter_pdf import LetterRenderError, check_letter_html, mjml_to_html
 
 _MJML_ROOT_RE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<mjml[\s>/]", re.IGNORECASE | re.DOTALL)
@@ -283,7 +284,7 @@ class DunningLetterTemplate(models.Model):
         invoices = []
         for move in line.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
             fee = fee_lines.get(move)
-            days_late = max((line.date - move.invoice_date_due).days, 0) if move.invoice_date_due else 0
+            late = days_late(move.invoice_date_due, line.date) if move.invoice_date_due else 0
             invoices.append(
                 LetterInvoice(
                     invoice=move,
@@ -293,7 +294,7 @@ class DunningLetterTemplate(models.Model):
                     amount_total=move.amount_total,
                     amount_residual=move.amount_residual,
                     currency=move.currency_id,
-                    days_late=days_late,
+                    days_late=late,
                     indemnity=float(fee.indemnity) if fee else 0.0,
                     interest=float(fee.interest) if fee else 0.0,
                 )

@@ -218,6 +218,12 @@ class DunningStrategy(models.Model):
             return
         raise AccessError(self.env._("You are not allowed to launch reminders: ask a credit controller."))
 
+    def _dunning_kind(self):
+        """The kind of document this strategy reminds (``dunning.document.kind``): invoices here;
+        an addon that adds a kind (quotations) returns its own for its strategies."""
+        self.ensure_one()
+        return self.env["dunning.kind.invoice"]
+
     @api.model
     def _invoice_strategy_domain(self):
         """Domain of the strategies that remind invoices: all of them here; an addon that adds

@@ -207,7 +207,7 @@ class ResPartner(models.Model):
             ]
         )
         next_dates = {}
-        for move, date in self.env["dunning.engine"]._next_reminder_dates(open_invoices).items():
+        for move, date in self.env["dunning.kind.invoice"]._next_reminder_dates(open_invoices).items():
             partner = move.commercial_partner_id
             if date and (partner not in next_dates or date < next_dates[partner]):
                 next_dates[partner] = date

@@ -251,7 +251,7 @@ class ResPartner(models.Model):
         # rights first (dunning user, strategy readable and of the current company): the preview
         # line below is created as superuser
         engine._check_run_request(strategy, today)
-        candidate = engine._prepare_manual_candidate(strategy, customer, today)
+        candidate = engine.env["dunning.kind.invoice"]._prepare_manual_candidate(strategy, customer, today)
         if not candidate["move_ids"] or not candidate["step_id"]:
             raise UserError(self.env._("%(customer)s has no open invoice to remind.", customer=customer.display_name))
         return strategy, candidate

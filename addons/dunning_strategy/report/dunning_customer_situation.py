@@ -122,7 +122,7 @@ class DunningCustomerSituation(models.Model):
             )
         )
         next_dates = {}
-        for move, date in self.env["dunning.engine"].sudo()._next_reminder_dates(moves).items():
+        for move, date in self.env["dunning.kind.invoice"].sudo()._next_reminder_dates(moves).items():
             key = (move.commercial_partner_id.id, move.company_id.id)
             if date and (key not in next_dates or date < next_dates[key]):
                 next_dates[key] = date

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.late_fees import days_late
+
 
 class ReportDunningStatement(models.AbstractModel):
     """Statement of account of a customer: its open receivable items, their residuals and the
@@ -63,7 +65,7 @@ class ReportDunningStatement(models.AbstractModel):
                     "date_due": due,
                     "amount": item.balance,
                     "residual": item.amount_residual,
-                    "days_late": max((date - due).days, 0) if item.amount_residual > 0 else 0,
+                    "days_late": days_late(due, date) if item.amount_residual > 0 else 0,
                 }
             )
         total = currency.round(sum(row["residual"] for row in rows))

@@ -6,6 +6,7 @@ from . import (
     test_customer_followup,
     test_data,
     test_demo,
+    test_document_kind,
     test_escalation,
     test_execution_report,
     test_i18n,

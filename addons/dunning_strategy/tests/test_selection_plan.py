@@ -31,7 +31,7 @@ class TestDunningSelectionPlan(DunningCommon):
         waiting = self.strategy._create_run(self.run_date)  # a pending line per customer
         self.assertEqual((len(waiting.line_ids), len(invoices)), (12, 36))
         later = self.run_date + timedelta(days=30)
-        query = self.env["dunning.engine"]._select_candidates_query(self.strategy, later)
+        query = self.strategy._dunning_kind()._select_query(self.strategy, later)
         self.env.flush_all()
         [[plan]] = self.env.execute_query(SQL("EXPLAIN (ANALYZE, FORMAT JSON) %s", query))
         plan = plan if isinstance(plan, list) else json.loads(plan)

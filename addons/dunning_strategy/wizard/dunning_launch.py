@@ -223,7 +223,9 @@ class DunningLaunch(models.TransientModel):
                 raise UserError(self.env._("The customer %(customer)s is listed twice.", customer=partner.display_name))
             seen.add(partner)
             if line.manual:
-                candidate = engine._prepare_manual_candidate(self.strategy_id, partner, self.date)
+                candidate = engine.env["dunning.kind.invoice"]._prepare_manual_candidate(
+                    self.strategy_id, partner, self.date
+                )
             else:
                 candidate = selected.get(partner.commercial_partner_id.id) or {"move_ids": [], "step_id": False}
             if not candidate["move_ids"] or not candidate["step_id"]:
@@ -383,8 +385,10 @@ class DunningLaunchLine(models.TransientModel):
                 line.due_move_ids = line.due_move_ids
                 line.amount_residual = line.amount_residual
                 continue
-            candidate = engine.with_company(strategy.company_id)._prepare_manual_candidate(
-                strategy, line.partner_id, line.launch_id.date
+            candidate = (
+                engine.env["dunning.kind.invoice"]
+                .with_company(strategy.company_id)
+                ._prepare_manual_candidate(strategy, line.partner_id, line.launch_id.date)
             )
             line.step_id = candidate["step_id"]
             line.move_ids = candidate["move_ids"]
@@ -422,7 +426,8 @@ class DunningLaunchLine(models.TransientModel):
         email, why that address cannot receive it."""
         engine = self.env["dunning.engine"]
         with_partner = self.filtered("partner_id")
-        recipients = engine._get_recipients(with_partner) if with_partner else {}
+        # the wizard launches invoice runs: the invoice kind's rule, on the wizard's lines
+        recipients = self.env["dunning.kind.invoice"]._get_recipients(with_partner) if with_partner else {}
         for line in self:
             recipient = recipients.get(line)
             line.email = recipient.email if recipient else False

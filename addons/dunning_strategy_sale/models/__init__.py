@@ -1,7 +1,8 @@
 from . import (
-    dunning_document,
-    dunning_engine,
-    dunning_engine_manual,
+    dunning_kind_quotation,
+    dunning_kind_quotation_letter,
+    dunning_kind_quotation_manual,
+    dunning_kind_quotation_process,
     dunning_run,
     dunning_run_line,
     dunning_strategy,

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 class DunningStrategy(models.Model):
     """A strategy reminds either customers of their invoices or prospects of their quotations.
 
-    The scope decides which documents the engine selects (see ``dunning.engine`` in this addon);
+    The scope decides the kind of document the engine reminds (``_dunning_kind``);
     steps, templates, runs and history are shared.
     """
 
@@ -21,6 +21,12 @@ class DunningStrategy(models.Model):
         "Quotations: follows up sent quotations one by one, days counted from the expiration date "
         "(from the quotation date when there is none).",
     )
+
+    def _dunning_kind(self):
+        self.ensure_one()
+        if self.scope == "quotation":
+            return self.env["dunning.kind.quotation"]
+        return super()._dunning_kind()
 
     @api.constrains("scope", "step_ids")
     def _check_quotation_steps(self):

@@ -69,5 +69,5 @@ class TestInvoicesToRemindBesideQuotations(QuotationFollowupCommon):
         (due | not_due).invalidate_recordset(["dunning_to_remind"])
         self.assertEqual([due.dunning_to_remind, not_due.dunning_to_remind], [True, False])
         self.assertEqual(
-            self.env["dunning.engine"].with_company(self.company)._select_due_move_ids(self.today), due.ids
+            self.env["dunning.kind.invoice"].with_company(self.company)._select_due_move_ids(self.today), due.ids
         )

@@ -1,7 +1,7 @@
 """Dolibarr-style placeholders (``__REF_PROPAL__``...) in quotation follow-up texts.
 
 Pure helper: the Odoo side computes the values of one quotation (see
-``dunning.engine._quotation_placeholder_values``) and calls :func:`replace_placeholders` on the
+``dunning.kind.quotation._quotation_placeholder_values``) and calls :func:`replace_placeholders` on the
 subject and body that Odoo's template engine already rendered. The placeholders are therefore a
 plain text substitution: they never run code and cannot break out of Odoo's sandbox.
 """

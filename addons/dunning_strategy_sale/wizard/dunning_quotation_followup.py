@@ -74,7 +74,7 @@ class DunningQuotationFollowup(models.TransientModel):
         help="The quotation already got a follow-up email today: a second one is refused.",
     )
     # the email of the step's template, rendered for the quotation; what the user leaves here is
-    # what is sent (see dunning.engine._quotation_email_text). Computed as the user (stored
+    # what is sent (see dunning.kind.quotation._quotation_email_text). Computed as the user (stored
     # computed fields default to superuser): the rendering checks his right to follow it up.
     email_subject = fields.Char(
         string="Subject",
@@ -120,29 +120,29 @@ class DunningQuotationFollowup(models.TransientModel):
 
     @api.depends("sale_order_id")
     def _compute_recipient(self):
-        engine = self.env["dunning.engine"]
+        kind = self.env["dunning.kind.quotation"]
         for wizard in self:
             order = wizard.sale_order_id
             wizard.recipient_id = order._dunning_recipient() if order else False
-            wizard.email_error = engine._quotation_email_error(order, wizard.recipient_id) if order else False
+            wizard.email_error = kind._email_error(order, wizard.recipient_id) if order else False
 
     @api.depends("sale_order_id")
     def _compute_emailed_today(self):
-        engine = self.env["dunning.engine"]
+        kind = self.env["dunning.kind.quotation"]
         # said of the quotations the user may read only
-        emailed = engine._quotations_emailed_today(self.sale_order_id._origin._filtered_access("read"))
+        emailed = kind._quotations_emailed_today(self.sale_order_id._origin._filtered_access("read"))
         for wizard in self:
             wizard.emailed_today = wizard.sale_order_id._origin in emailed
 
     @api.depends("sale_order_id", "step_id")
     def _compute_email(self):
-        engine = self.env["dunning.engine"]
+        kind = self.env["dunning.kind.quotation"]
         for wizard in self:
             subject = body = False
             # not allowed or not renderable: nothing to show; sending says why
             if wizard.sale_order_id and wizard.step_id:
                 with contextlib.suppress(UserError):
-                    subject, body = engine._render_quotation_email(wizard.step_id._origin, wizard.sale_order_id._origin)
+                    subject, body = kind._render_quotation_email(wizard.step_id._origin, wizard.sale_order_id._origin)
             wizard.email_subject = subject
             wizard.email_body = body
 

@@ -148,7 +148,7 @@ class DunningQuotationMass(models.TransientModel):
         # a salesperson follows up the quotations they may edit (their own ones)
         selected.sale_order_id.check_access("write")
         # all of them named at once (the engine refuses them too, one strategy at a time)
-        self.env["dunning.engine"]._check_not_emailed_today(
+        self.env["dunning.kind.quotation"]._check_not_emailed_today(
             selected.filtered(lambda line: line.send_email and line.can_email).sale_order_id
         )
 

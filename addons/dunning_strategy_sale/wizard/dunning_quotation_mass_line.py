@@ -55,19 +55,19 @@ class DunningQuotationMassLine(models.TransientModel):
     def _compute_emailed_today(self):
         # said of the quotations the user may read only
         orders = self.sale_order_id._origin._filtered_access("read")
-        emailed = self.env["dunning.engine"]._quotations_emailed_today(orders)
+        emailed = self.env["dunning.kind.quotation"]._quotations_emailed_today(orders)
         for line in self:
             line.emailed_today = line.sale_order_id._origin in emailed
 
     @api.depends("sale_order_id", "step_id")
     def _compute_email(self):
-        engine = self.env["dunning.engine"]
+        kind = self.env["dunning.kind.quotation"]
         for line in self:
             subject = body = False
             # not allowed or not renderable: nothing to show; sending says why
             if line.sale_order_id and line.step_id:
                 with contextlib.suppress(UserError):
-                    subject, body = engine._render_quotation_email(line.step_id._origin, line.sale_order_id._origin)
+                    subject, body = kind._render_quotation_email(line.step_id._origin, line.sale_order_id._origin)
             line.email_subject = subject
             line.email_body = body
 

@@ -4,7 +4,7 @@
 - ``_check_quotation_duplicates`` is called by ``_check_candidates``, the path every follow-up
   asked by a caller goes through (the two wizards, any RPC method that reaches the engine):
   a quotation listed twice, or that already got a follow-up email today, is refused before
-  anything is created. ``_refresh_quotation_lines`` re-checks it under the quotation's lock,
+  anything is created. ``_refresh_lines`` re-checks it under the quotation's lock,
   for lines processed later (a failed line retried after a new follow-up went out).
 - ``_render_quotation_email`` renders the email a follow-up would send, for the wizards to
   show it; what the user edits there travels on the run line (``followup_subject``,
@@ -24,8 +24,8 @@ from odoo.tools import html_sanitize
 from ..tools.placeholders import replace_placeholders
 
 
-class DunningEngine(models.AbstractModel):
-    _inherit = "dunning.engine"  # pylint: disable=consider-merging-classes-inherited
+class DunningKindQuotation(models.AbstractModel):
+    _inherit = "dunning.kind.quotation"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # One follow-up email a day
@@ -37,7 +37,7 @@ class DunningEngine(models.AbstractModel):
         ``_company_today``."""
         tz_name = company.partner_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
         tz = pytz.timezone(tz_name)
-        today = self._company_today(company)
+        today = self.env["dunning.engine"]._company_today(company)
         return tuple(
             tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
             for day in (today, today + timedelta(days=1))
@@ -51,7 +51,7 @@ class DunningEngine(models.AbstractModel):
         them in the caller's environment."""
         emailed = self.env["sale.order"]
         for company, company_orders in orders.grouped("company_id").items():
-            today = self._company_today(company)
+            today = self.env["dunning.engine"]._company_today(company)
             start, end = self._company_day_bounds(company)
             # superuser: the follow-up may be another salesperson's line; it is only counted
             # here, to refuse a second email, never shown
@@ -81,7 +81,9 @@ class DunningEngine(models.AbstractModel):
         today to a quotation that already got one. Lines of a run dated ahead are not sent today
         (the automatic ones follow ``dunning_date``)."""
         lines = lines.filtered(
-            lambda line: line.followup_by_email and line.date <= self._company_today(line.company_id)
+            lambda line: (
+                line.followup_by_email and line.date <= self.env["dunning.engine"]._company_today(line.company_id)
+            )
         )
         emailed = self._quotations_emailed_today(lines.sale_order_id)
         return lines.filtered(lambda line: line.sale_order_id in emailed)
@@ -138,7 +140,7 @@ class DunningEngine(models.AbstractModel):
         ``email_body`` of ``candidate``), sent instead of the template's text; none for a
         follow-up without email.
 
-        The lines are inserted in SQL (``_create_run_lines``): the body is sanitized here as the
+        The lines are inserted in SQL (``dunning.run.line._create_bulk``): the body is sanitized here as the
         html field would be, and the subject kept on one line (an email header)."""
         body = candidate.get("email_body")
         if not (candidate.get("followup_by_email", True) and isinstance(body, str) and body.strip()):
@@ -183,10 +185,10 @@ class DunningEngine(models.AbstractModel):
         today = fields.Date.context_today(self)
         # rights first: the throw-away run and line below are created as superuser
         order.check_access("write")
-        self._check_run_request(strategy, today)
+        self.env["dunning.engine"]._check_run_request(strategy, today)
         if order.company_id != strategy.company_id:
             return False, False
-        engine = self.sudo()
+        engine = self.env["dunning.engine"].sudo()
         try:
             with closing(self.env.cr.savepoint()):
                 # runs and lines are engine-owned (nobody may create them): the preview line is
@@ -197,7 +199,7 @@ class DunningEngine(models.AbstractModel):
                 line = engine.env["dunning.run.line"].create(engine._prepare_run_line_vals(run, candidate))
                 line.recipient_id = order.sudo()._dunning_recipient()
                 rendered = template.sudo()._generate_template(line.ids, ("subject", "body_html"))[line.id]
-                subject, body = engine._quotation_template_text(line, rendered)
+                subject, body = self.sudo()._quotation_template_text(line, rendered)
                 self.env.flush_all()
         finally:
             # the rows are gone: forget them

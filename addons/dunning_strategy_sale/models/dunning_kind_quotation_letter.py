@@ -1,8 +1,8 @@
 """The letter of a quotation follow-up: the letter, then the quotation, in one PDF.
 
-The engine builds the documents of a batch before any channel runs
-(``dunning.document._prepare_documents``); quotation lines are taken out of the invoice
-documents (statements, invoice PDFs, late fees, invoice letter templates) and get theirs here:
+The engine asks the kind of a batch's lines for their documents before any channel runs
+(``dunning.document.kind._prepare_documents``); the quotation kind builds its letters here,
+with the letter helpers of ``dunning.document``:
 
 - the body is the step's email template (``mail.template``, rendered by Odoo on the follow-up
   in the recipient's language), with the Dolibarr placeholders replaced: one text per step for
@@ -20,7 +20,6 @@ email of the batch goes out, as for invoice letters.
 """
 
 from odoo import api, models
-from odoo.addons.dunning_strategy.models.dunning_document import PRINT_BATCH_DESCRIPTION
 from odoo.addons.dunning_strategy.models.dunning_engine import DunningLinesError
 from odoo.addons.dunning_strategy.tools.letter_pdf import (
     Letter,
@@ -36,15 +35,13 @@ from ..tools.placeholders import replace_placeholders
 QUOTATION_REPORT = "sale.action_report_saleorder"
 
 
-class DunningDocument(models.AbstractModel):
-    _inherit = "dunning.document"
+class DunningKindQuotation(models.AbstractModel):
+    _inherit = "dunning.kind.quotation"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _prepare_documents(self, lines):
-        quotation_lines = lines.filtered("sale_order_id")
-        res = super()._prepare_documents(lines - quotation_lines)
-        self._prepare_quotation_letters(quotation_lines.filtered("followup_by_letter"))
-        return res
+        self._prepare_quotation_letters(lines.filtered("followup_by_letter"))
+        return {}
 
     @api.model
     def _prepare_quotation_letters(self, lines):
@@ -55,19 +52,20 @@ class DunningDocument(models.AbstractModel):
         """
         if not lines:
             return
+        Document = self.env["dunning.document"]
         bodies = self._render_quotation_letter_bodies(lines)
         letter_pdfs = {}
         for company, company_lines in lines.grouped("company_id").items():
             letters = [
                 Letter(
                     body=bodies[line],
-                    address=self._letter_address(line),
+                    address=Document._letter_address(line),
                     title=f"{line.sale_order_id.name} - {line.partner_id.name}",
                 )
                 for line in company_lines
             ]
             try:
-                result = render_letters_pdf(letters, self._letter_layout(company))
+                result = render_letters_pdf(letters, Document._letter_layout(company))
             except LetterRenderError as error:
                 message = self._quotation_letter_error(error, company_lines[error.letter_index or 0])
                 if error.letter_index is None:
@@ -80,7 +78,10 @@ class DunningDocument(models.AbstractModel):
             self.env["ir.attachment"]
             .sudo()
             .create(
-                [self._attachment_vals(line, self._quotation_letter_file_name(line), line_pdfs[line]) for line in lines]
+                [
+                    Document._attachment_vals(line, self._quotation_letter_file_name(line), line_pdfs[line])
+                    for line in lines
+                ]
             )
         )
         for line, attachment in zip(lines, attachments, strict=True):
@@ -92,17 +93,10 @@ class DunningDocument(models.AbstractModel):
         """Store this batch's part of each run's letters PDF, in line order, as the engine does
         for invoice letters (``_store_print_batch``): ``_merge_run_letters`` joins the parts of a
         run into its ``letters_attachment_id`` when the run ends."""
-        for run, batch_lines in lines.grouped("run_id").items():
+        for batch_lines in lines.grouped("run_id").values():
             run_lines = batch_lines.sorted("id")
-            self.env["ir.attachment"].sudo().create(
-                {
-                    "name": f"letters-{run_lines[0].id:010d}.pdf",
-                    "description": PRINT_BATCH_DESCRIPTION,
-                    "raw": merge_pdfs([line_pdfs[line] for line in run_lines]),
-                    "mimetype": "application/pdf",
-                    "res_model": "dunning.run",
-                    "res_id": run.id,
-                }
+            self.env["dunning.document"]._store_run_letters_part(
+                run_lines, merge_pdfs([line_pdfs[line] for line in run_lines])
             )
 
     @api.model
@@ -110,7 +104,6 @@ class DunningDocument(models.AbstractModel):
         """``{line: html}``: the step template's body rendered on each line in the recipient's
         language, placeholders replaced. Raises ``DunningLinesError`` with the reason of each line
         whose letter is empty or cannot be rendered."""
-        engine = self.env["dunning.engine"]
         bodies, errors = {}, {}
         for template, template_lines in lines.grouped(lambda line: line.step_id.mail_template_id).items():
             if not template:
@@ -120,7 +113,7 @@ class DunningDocument(models.AbstractModel):
             for line in template_lines:
                 try:
                     rendered = template._render_field("body_html", line.ids, compute_lang=True)[line.id]
-                    body = replace_placeholders(str(rendered or ""), engine._quotation_placeholder_values(line), True)
+                    body = replace_placeholders(str(rendered or ""), self._quotation_placeholder_values(line), True)
                     check_letter_html(body)
                 except LetterRenderError as error:
                     errors[line] = self._quotation_letter_error(error, line)
@@ -128,7 +121,7 @@ class DunningDocument(models.AbstractModel):
                     errors[line] = self.env._(
                         "The template %(template)s cannot be rendered: %(error)s",
                         template=template.name,
-                        error=str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                        error=self.env["dunning.engine"]._error_message(error),
                     )
                 else:
                     bodies[line] = body
@@ -167,4 +160,6 @@ class DunningDocument(models.AbstractModel):
 
     @api.model
     def _quotation_letter_file_name(self, line):
-        return self._file_name(self.env._("Follow-up %(quotation)s", quotation=line.sale_order_id.name), line)
+        return self.env["dunning.document"]._file_name(
+            self.env._("Follow-up %(quotation)s", quotation=line.sale_order_id.name), line
+        )
