@@ -6,6 +6,7 @@ from . import (
     exchange_log_confidential,
     exchange_log_document,
     exchange_log_followup,
+    exchange_log_followup_planning,
     exchange_log_history,
     exchange_mode,
     exchange_subject,
