@@ -13,9 +13,9 @@ class ExchangeLog(models.Model):
 
     This file holds the record itself: its fields, numbering, create and write. The other
     concerns are files of the same model: the related document (``exchange_log_document``),
-    the confidential note (``exchange_log_confidential``), the follow-up
-    (``exchange_log_followup``), the history (``exchange_log_history``) and the form actions
-    (``exchange_log_actions``).
+    the confidential note (``exchange_log_confidential``), the follow-up's state
+    (``exchange_log_followup``) and its planning (``exchange_log_followup_planning``), the
+    history (``exchange_log_history``) and the form actions (``exchange_log_actions``).
     """
 
     _name = "exchange.log"

@@ -235,9 +235,10 @@ class ExchangeLog(models.Model):
     def _check_followup_engine_values(self, vals_list, creating=True):
         """Refuse a caller's value for a field the follow-up engine owns (``FOLLOWUP_ENGINE_FIELDS``).
 
-        The engine writes them as superuser. On creation the default values are let through
-        (a client may send the whole record), and so are context defaults, which are checked
-        alike: a context key is no way around this rule.
+        The engine writes them as superuser. On creation a value equal to the field's default
+        is let through (a client may send the whole record); context defaults
+        (``default_followup_state``...) are checked as values: a context key is no way around
+        this rule. On write, any value is refused.
         """
         if self.env.su:
             return
