@@ -422,3 +422,60 @@ def test_dunning_timeline_shows_the_exchanges_each_role_reads(server, world):
     assert SECRET not in everything, "a confidential note never shows in the timeline"
     for role in ("author", "plain", "portal"):
         refused(as_role(server, role).call, "res.partner", "read", [world["customer"]], fields=["dunning_timeline"])
+
+
+# -- issue 15: the follow-up state is the engine's, whatever the context ---------------------
+
+
+def test_followup_state_is_not_forced_by_a_write_or_a_context_key(server, world):
+    author = as_role(server, "author")
+    admin = world["admin"]
+    exchange = author.call(
+        "exchange.log", "create", {"partner_id": world["customer"], "followup_datetime": "2099-01-05 09:00:00"}
+    )
+    state = author.call("exchange.log", "read", [exchange], fields=["followup_state", "followup_activity_id"])[0]
+    assert state["followup_state"] == "planned"
+    activity = state["followup_activity_id"][0]
+    others = admin.call(
+        "mail.activity",
+        "create",
+        {
+            "res_model_id": admin.call("ir.model", "search", [("model", "=", "res.partner")])[0],
+            "res_id": world["customer"],
+            "activity_type_id": xmlid(admin, "mail.mail_activity_data_todo"),
+            "user_id": admin.uid,
+            "summary": "Le rendez-vous de l'administrateur",
+        },
+    )
+    # The author may edit his exchange, not the follow-up's bookkeeping: no state, no foreign activity.
+    refused(author.call, "exchange.log", "write", [exchange], {"followup_state": "done"})
+    refused(author.call, "exchange.log", "write", [exchange], {"followup_activity_id": others})
+    refused(
+        author.call,
+        "exchange.log",
+        "create",
+        {"partner_id": world["customer"]},
+        context={"default_followup_state": "done"},
+    )
+    # An activity of his own (on his exchange) does not become the follow-up, by value or by
+    # context default.
+    own = {
+        "res_model_id": admin.call("ir.model", "search", [("model", "=", "exchange.log")])[0],
+        "res_id": exchange,
+        "activity_type_id": xmlid(admin, "mail.mail_activity_data_todo"),
+        "user_id": world["users"]["author"],
+    }
+    refused(author.call, "mail.activity", "create", {**own, "exchange_log_id": exchange})
+    refused(author.call, "mail.activity", "create", own, context={"default_exchange_log_id": exchange})
+    own_activity = author.call("mail.activity", "create", own)
+    refused(author.call, "mail.activity", "write", [own_activity], {"exchange_log_id": exchange})
+    # The old context key no longer keeps a deleted follow-up planned.
+    author.call("mail.activity", "unlink", [activity], context={"exchange_tracking_unlink": True})
+    state = author.call("exchange.log", "read", [exchange], fields=["followup_state", "followup_activity_id"])[0]
+    assert state == {"id": exchange, "followup_state": "cancelled", "followup_activity_id": False}
+    assert admin.call("mail.activity", "search_count", [("id", "=", others)]) == 1
+    # Legitimate: planning again, then marking the activity done, marks the follow-up done.
+    author.call("exchange.log", "write", [exchange], {"followup_datetime": "2099-01-06 09:00:00"})
+    activity = author.call("exchange.log", "read", [exchange], fields=["followup_activity_id"])[0]
+    author.call("mail.activity", "action_feedback", [activity["followup_activity_id"][0]], feedback="Joint")
+    assert author.call("exchange.log", "read", [exchange], fields=["followup_state"])[0]["followup_state"] == "done"

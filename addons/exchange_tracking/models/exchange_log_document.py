@@ -14,7 +14,7 @@ class ExchangeLog(models.Model):
     document (``_check_related_document``).
     """
 
-    _inherit = "exchange.log"
+    _inherit = "exchange.log"  # pylint: disable=consider-merging-classes-inherited
 
     res_model = fields.Char(string="Related Document Model", index=True)
     res_id = fields.Many2oneReference(string="Related Document ID", model_field="res_model", index=True)
