@@ -7,6 +7,7 @@ from . import (
     dunning_run,
     dunning_run_line,
     dunning_strategy,
+    dunning_strategy_demo,
     dunning_strategy_step,
     ir_actions_report,
     mail_render_mixin,
