@@ -42,6 +42,9 @@
         "demo/dunning_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "dunning_strategy/static/src/**/*",
+        ],
         "web.assets_tests": [
             "dunning_strategy/static/tests/tours/**/*",
         ],

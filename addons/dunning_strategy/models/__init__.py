@@ -16,6 +16,7 @@ from . import (
     dunning_run_line,
     dunning_run_line_create,
     dunning_strategy,
+    dunning_strategy_demo,
     dunning_strategy_step,
     ir_actions_report,
     mail_render_mixin,

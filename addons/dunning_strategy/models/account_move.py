@@ -23,6 +23,8 @@ class AccountMove(models.Model):
     )
     dunning_level = fields.Integer(related="dunning_step_id.level", store=True, string="Dunning Level")
     dunning_marker_id = fields.Many2one(related="dunning_step_id.marker_id", string="Dunning Marker")
+    # read by the dunning_marker_badge widget, which colours the marker badge without one more request
+    dunning_marker_color = fields.Integer(related="dunning_marker_id.color", string="Dunning Marker Colour")
     dunning_step_date_due = fields.Date(
         copy=False,
         readonly=True,

@@ -35,6 +35,7 @@ class DunningRunLine(models.Model):
     step_id = fields.Many2one("dunning.strategy.step", string="Step", required=True, index=True)
     level = fields.Integer(related="step_id.level")
     marker_id = fields.Many2one(related="step_id.marker_id")
+    marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     move_ids = fields.Many2many(
         "account.move",
         "dunning_run_line_account_move_rel",

@@ -47,6 +47,7 @@ class DunningStrategyStep(models.Model):
         check_company=True,
         help="Coloured label shown on the customer and its invoices once they reached this step.",
     )
+    marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     # email channel
     send_email = fields.Boolean(string="Send Email")
     mail_template_id = fields.Many2one(

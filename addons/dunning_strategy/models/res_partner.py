@@ -65,6 +65,8 @@ class ResPartner(models.Model):
         compute="_compute_dunning_step_id",
         search="_search_dunning_marker_id",
     )
+    # read by the dunning_marker_badge widget, which colours the marker badge without one more request
+    dunning_marker_color = fields.Integer(related="dunning_marker_id.color", string="Dunning Marker Colour")
     dunning_line_ids = fields.One2many("dunning.run.line", "partner_id", string="Reminders", readonly=True)
     dunning_line_count = fields.Integer(compute="_compute_dunning_line_count", string="Reminder Count")
     dunning_last_date = fields.Date(

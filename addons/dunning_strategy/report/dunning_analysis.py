@@ -50,6 +50,7 @@ class DunningAnalysis(models.Model):
     currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     step_id = fields.Many2one("dunning.strategy.step", string="Dunning Step", readonly=True)
     marker_id = fields.Many2one("dunning.marker", string="Dunning Marker", readonly=True)
+    marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     invoice_date_due = fields.Date(string="Due Date", readonly=True)
     dunning_date = fields.Date(string="Last Reminder", readonly=True)
     dunning_excluded = fields.Boolean(string="Do Not Remind Automatically", readonly=True)

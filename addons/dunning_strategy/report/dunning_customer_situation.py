@@ -44,6 +44,7 @@ class DunningCustomerSituation(models.Model):
     step_id = fields.Many2one("dunning.strategy.step", string="Dunning Step", readonly=True)
     level = fields.Integer(string="Dunning Level", readonly=True)
     marker_id = fields.Many2one("dunning.marker", string="Dunning Marker", readonly=True)
+    marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     last_date = fields.Date(string="Last Reminder", readonly=True)
     next_date = fields.Date(
         string="Next Reminder",

@@ -89,6 +89,8 @@ class TestDunningTours(DunningCommon, HttpCase):
 
     def test_partner_tour(self):
         self.assertEqual(self.marked.dunning_marker_id.name, "Relance 1")
+        # a colour no level would give: the badges must show the marker's own colour
+        self.marked.dunning_marker_id.color = 9
         self.assertEqual(len(self.marked.dunning_line_ids), 2)
         self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_partner_tour", login="accountman")
 

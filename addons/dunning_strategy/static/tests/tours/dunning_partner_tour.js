@@ -4,7 +4,7 @@ import { registry } from "@web/core/registry";
 
 /**
  * A credit controller opens a customer with a marker from the customers in dunning: the badge
- * shows on its follow-up page, which lists its reminder history. The customer is created by tests/test_tours.py.
+ * shows, in the marker's colour, in the list and on its follow-up page, which lists its reminder history. The customer is created by tests/test_tours.py.
  */
 registry.category("web_tour.tours").add("dunning_partner_tour", {
     steps: () => [
@@ -24,9 +24,9 @@ registry.category("web_tour.tours").add("dunning_partner_tour", {
             run: "click",
         },
         {
-            content: "The marker shows in the list",
+            content: "The marker shows in the list, in the marker's colour (set to 9 by the test)",
             trigger:
-                '.o_data_row:contains("Tour Marked Customer") .o_field_widget[name="marker_id"]:contains("Relance 1")',
+                '.o_data_row:contains("Tour Marked Customer") .o_field_widget[name="marker_id"] .o_dunning_marker_badge.o_tag_color_9:contains("Relance 1")',
         },
         {
             content: "Open the customer's follow-up page",
@@ -34,8 +34,9 @@ registry.category("web_tour.tours").add("dunning_partner_tour", {
             run: "click",
         },
         {
-            content: "The marker badge is under the customer's name",
-            trigger: '.o_form_view .oe_title .o_field_widget[name="dunning_marker_id"] .badge:contains("Relance 1")',
+            content: "The marker badge is under the customer's name, in the marker's colour",
+            trigger:
+                '.o_form_view .oe_title .o_field_widget[name="dunning_marker_id"] .o_dunning_marker_badge.o_tag_color_9:contains("Relance 1")',
         },
         {
             content: "Open the reminders",

@@ -1,0 +1,127 @@
+"""Demo data only: the reminder story of the demo customers, called by demo/dunning_demo.xml.
+
+Kept out of models/dunning_strategy.py so that the production model holds no demo code; it is
+a method of ``dunning.strategy`` because Odoo's ``<function>`` in demo XML calls model methods,
+and it runs the story through the strategy's public entry points as the scheduled action would.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import Command, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# The demo story: (customer, due date in days from today, amount, payment) where payment is
+# an amount paid before the reminders, "paid" (settled before any reminder) or "later"
+# (settled in full after the reminders, which stay in its history).
+DEMO_INVOICES = [
+    ("boulangerie_martin", 3, 480.0, None),
+    ("boulangerie_martin", -40, 350.0, "paid"),
+    ("garage_dupuis", -3, 1250.0, None),  # a courtesy note when it was not due yet
+    ("pharmacie_leroy", -13, 860.0, None),
+    ("cabinet_moreau", -26, 4200.0, 1500.0),
+    ("transports_girard", -41, 2750.0, None),
+    ("imprimerie_lambert", -71, 3900.0, 900.0),
+    ("hotel_du_lac", -39, 1800.0, 600.0),
+    ("hotel_du_lac", -2, 950.0, None),
+    ("menuiserie_roux", -16, 1320.0, "later"),
+    ("librairie_fournier", -30, 640.0, None),
+    ("agence_blanc", -31, 2200.0, None),
+    ("societe_mercier", -4, 1100.0, None),
+    ("restaurant_chevalier", -21, 730.0, None),
+    ("fleurs_bonnet", -15, 30.0, None),
+]
+DEMO_EXCLUDED_INVOICES = ("agence_blanc",)  # a disputed invoice: "do not remind automatically"
+DEMO_RUN_EVERY_DAYS = 5
+DEMO_HISTORY_DAYS = 75
+
+
+class DunningStrategy(models.Model):
+    _inherit = "dunning.strategy"
+
+    def _demo_build_story(self):
+        """Demo data: the invoices of the demo customers, their payments and the reminder
+        history of the last weeks, so that every step has customers.
+
+        Dates are relative to the installation day. The past runs are processed as the daily
+        scheduled action would have done; today's reminders are left to the user or the cron.
+        Does nothing (with a log line) when the company has no sales or bank journal.
+        """
+        self.ensure_one()
+        if self.env["res.lang"]._lang_get("fr_FR") and self.env.lang != "fr_FR":
+            # The story is French: what its runs write (activity notes, letters) too. Odoo loads
+            # a module's translations after its demo data: load ours now, or the letters printed
+            # by the story would be in English.
+            self.env["ir.module.module"]._load_module_terms(["dunning_strategy"], ["fr_FR"])
+            self.env.invalidate_all()
+            return self.with_context(lang="fr_FR")._demo_build_story()
+        company = self.company_id
+        Move = self.env["account.move"].with_company(company)
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1
+        )
+        if not journal:
+            _logger.info("Dunning demo story skipped: the company %s has no sales journal.", company.name)
+            return
+        french = self.env["res.lang"]._lang_get("fr_FR")
+        today = fields.Date.context_today(self)
+        customers = {key: self.env.ref(f"dunning_strategy.demo_partner_{key}") for key, *_rest in DEMO_INVOICES}
+        if french:
+            self.env["res.partner"].concat(*customers.values()).child_ids.lang = "fr_FR"
+            self.env["res.partner"].concat(*customers.values()).lang = "fr_FR"
+        # The company's first bank account, in its order: an account created by demo data in this
+        # same transaction may sit last in a cached list and not be the one Odoo would pick.
+        bank_account = company.partner_id.bank_ids.sorted()[:1]
+        moves = Move.create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "journal_id": journal.id,
+                    "partner_id": customers[key].id,
+                    "partner_bank_id": bank_account.id,
+                    "invoice_date": today + timedelta(days=due_in - 30),
+                    "invoice_date_due": today + timedelta(days=due_in),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Prestations du mois", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+                for key, due_in, amount, _payment in DEMO_INVOICES
+            ]
+        )
+        moves.action_post()
+        moves.filtered(lambda m: m.partner_id in [customers[k] for k in DEMO_EXCLUDED_INVOICES]).dunning_excluded = True
+        paid_later = self.env["account.move"]
+        for move, (_key, due_in, _amount, payment) in zip(moves, DEMO_INVOICES, strict=True):
+            if payment == "later":
+                paid_later |= move
+            elif payment:
+                self._demo_register_payment(
+                    move, None if payment == "paid" else payment, today + timedelta(days=due_in)
+                )
+        # the history: a run every few days, as the scheduled action would have done
+        for days_ago in range(DEMO_HISTORY_DAYS, 0, -DEMO_RUN_EVERY_DAYS):
+            run_date = today - timedelta(days=days_ago)
+            candidates = self._compute_candidates(run_date)
+            if candidates:
+                self._create_run(run_date, "automatic", candidates=candidates).action_process()
+        for move in paid_later:
+            self._demo_register_payment(move, None, today - timedelta(days=1))
+
+    def _demo_register_payment(self, invoice, amount, payment_date):
+        """Register a customer payment through the standard wizard (None: the full residual)."""
+        vals = {"payment_date": payment_date}
+        if amount:
+            vals["amount"] = amount
+        register = (
+            self.env["account.payment.register"]
+            .with_company(invoice.company_id)
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(vals)
+        )
+        if not register.journal_id:
+            _logger.info("Dunning demo story: no payment journal, %s stays unpaid.", invoice.name)
+            return
+        register._create_payments()
