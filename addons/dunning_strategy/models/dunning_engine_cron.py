@@ -61,10 +61,15 @@ class DunningEngine(models.AbstractModel):
                     engine._commit()
         runs = Run.search(engine._unfinished_runs_domain())
         try:
-            engine._process_runs(runs, commit=commit, deadline=deadline)
+            handled = engine._process_runs(runs, commit=commit, deadline=deadline)
         finally:
             _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
-        if any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
+        pending = engine._count_pending_lines(runs)
+        if not handled and pending:
+            # creating today's runs took the whole budget (a loaded server, a large run): no
+            # line was done, so Odoo takes the job for finished and would wait for tomorrow
+            engine._trigger_cron_again()
+        elif any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
             # a run's end was left for lack of time: Odoo sees nothing remaining, come back
             engine._trigger_cron_again()
         return True

@@ -67,6 +67,24 @@ class TestDunningCronLimits(DunningCommon):
         self.assertEqual((progress.done, progress.remaining), (6, 0))
         self.assertEqual((run.state, run.done_count), ("done", 6))
 
+    def test_a_call_spent_creating_the_run_still_comes_back(self):
+        # creating today's run takes the call's whole budget (a loaded server, a large run): no
+        # line is done, and Odoo, told "0 done", takes the job for finished until tomorrow
+        Run = self.env["dunning.run"]
+        self.assertFalse(Run.search([("strategy_id", "=", self.strategy.id)]))
+        _CRON_WINDOWS.pop(self.env.cr, None)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        engine = self.env["dunning.engine"]
+        with patch.object(type(engine), "_process_runs", lambda self, runs, **kw: 0):
+            self._cron_call()  # the run is created, then no time is left for a batch
+        run = Run.search([("strategy_id", "=", self.strategy.id)])
+        self.assertGreaterEqual(run.pending_count, 6, "the run is created, nothing processed")
+        new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]) - triggers
+        self.assertEqual(len(new_triggers), 1, "the job comes back in the next pass")
+        _CRON_WINDOWS[self.env.cr] = (time.monotonic() - 1, time.monotonic() - CRON_CALL_GAP - 1)
+        self._cron_call()
+        self.assertEqual((run.state, run.pending_count), ("done", 0))
+
     def test_a_failing_run_end_is_recorded_and_the_other_runs_go_on(self):
         reporter = new_test_user(
             self.env, login="limits_reporter", email="reporter@company.example.com", company_id=self.company.id
