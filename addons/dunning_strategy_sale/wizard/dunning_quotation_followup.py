@@ -1,4 +1,3 @@
-import contextlib
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -16,6 +15,7 @@ class DunningQuotationFollowup(models.TransientModel):
     """
 
     _name = "dunning.quotation.followup"
+    _inherit = ["dunning.quotation.email.preview"]
     _description = "Quotation Follow-up"
     _check_company_auto = True
 
@@ -125,26 +125,6 @@ class DunningQuotationFollowup(models.TransientModel):
             order = wizard.sale_order_id
             wizard.recipient_id = order._dunning_recipient() if order else False
             wizard.email_error = kind._email_error(order, wizard.recipient_id) if order else False
-
-    @api.depends("sale_order_id")
-    def _compute_emailed_today(self):
-        kind = self.env["dunning.kind.quotation"]
-        # said of the quotations the user may read only
-        emailed = kind._quotations_emailed_today(self.sale_order_id._origin._filtered_access("read"))
-        for wizard in self:
-            wizard.emailed_today = wizard.sale_order_id._origin in emailed
-
-    @api.depends("sale_order_id", "step_id")
-    def _compute_email(self):
-        kind = self.env["dunning.kind.quotation"]
-        for wizard in self:
-            subject = body = False
-            # not allowed or not renderable: nothing to show; sending says why
-            if wizard.sale_order_id and wizard.step_id:
-                with contextlib.suppress(UserError):
-                    subject, body = kind._render_quotation_email(wizard.step_id._origin, wizard.sale_order_id._origin)
-            wizard.email_subject = subject
-            wizard.email_body = body
 
     @api.depends("sale_order_id")
     def _compute_channel(self):

@@ -1,5 +1,3 @@
-import contextlib
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -8,6 +6,7 @@ class DunningQuotationMassLine(models.TransientModel):
     """One open quotation on the mass follow-up screen."""
 
     _name = "dunning.quotation.mass.line"
+    _inherit = ["dunning.quotation.email.preview"]
     _description = "Mass Quotation Follow-up Line"
     _order = "id"
     _check_company_auto = True
@@ -50,26 +49,6 @@ class DunningQuotationMassLine(models.TransientModel):
             recipient = line.sale_order_id._dunning_recipient() if line.sale_order_id else self.env["res.partner"]
             line.recipient_id = recipient
             line.can_email = bool(recipient) and not engine._check_email_address(recipient)
-
-    @api.depends("sale_order_id")
-    def _compute_emailed_today(self):
-        # said of the quotations the user may read only
-        orders = self.sale_order_id._origin._filtered_access("read")
-        emailed = self.env["dunning.kind.quotation"]._quotations_emailed_today(orders)
-        for line in self:
-            line.emailed_today = line.sale_order_id._origin in emailed
-
-    @api.depends("sale_order_id", "step_id")
-    def _compute_email(self):
-        kind = self.env["dunning.kind.quotation"]
-        for line in self:
-            subject = body = False
-            # not allowed or not renderable: nothing to show; sending says why
-            if line.sale_order_id and line.step_id:
-                with contextlib.suppress(UserError):
-                    subject, body = kind._render_quotation_email(line.step_id._origin, line.sale_order_id._origin)
-            line.email_subject = subject
-            line.email_body = body
 
     @api.onchange("send_email")
     def _onchange_send_email(self):
