@@ -1,4 +1,4 @@
-"""Demo data only: the reminder story of the demo customers, called by demo/dunning_demo.xml.
+"""Demo data only: plays the reminder story of the demo customers that demo/dunning_demo.xml gives.
 
 Kept out of models/dunning_strategy.py so that the production model holds no demo code; it is
 a method of ``dunning.strategy`` because Odoo's ``<function>`` in demo XML calls model methods,
@@ -12,27 +12,6 @@ from odoo import Command, fields, models
 
 _logger = logging.getLogger(__name__)
 
-# The demo story: (customer, due date in days from today, amount, payment) where payment is
-# an amount paid before the reminders, "paid" (settled before any reminder) or "later"
-# (settled in full after the reminders, which stay in its history).
-DEMO_INVOICES = [
-    ("boulangerie_martin", 3, 480.0, None),
-    ("boulangerie_martin", -40, 350.0, "paid"),
-    ("garage_dupuis", -3, 1250.0, None),  # a courtesy note when it was not due yet
-    ("pharmacie_leroy", -13, 860.0, None),
-    ("cabinet_moreau", -26, 4200.0, 1500.0),
-    ("transports_girard", -41, 2750.0, None),
-    ("imprimerie_lambert", -71, 3900.0, 900.0),
-    ("hotel_du_lac", -39, 1800.0, 600.0),
-    ("hotel_du_lac", -2, 950.0, None),
-    ("menuiserie_roux", -16, 1320.0, "later"),
-    ("librairie_fournier", -30, 640.0, None),
-    ("agence_blanc", -31, 2200.0, None),
-    ("societe_mercier", -4, 1100.0, None),
-    ("restaurant_chevalier", -21, 730.0, None),
-    ("fleurs_bonnet", -15, 30.0, None),
-]
-DEMO_EXCLUDED_INVOICES = ("agence_blanc",)  # a disputed invoice: "do not remind automatically"
 DEMO_RUN_EVERY_DAYS = 5
 DEMO_HISTORY_DAYS = 75
 
@@ -40,9 +19,15 @@ DEMO_HISTORY_DAYS = 75
 class DunningStrategy(models.Model):
     _inherit = "dunning.strategy"
 
-    def _demo_build_story(self):
+    def _demo_build_story(self, invoices, excluded=()):
         """Demo data: the invoices of the demo customers, their payments and the reminder
         history of the last weeks, so that every step has customers.
+
+        ``invoices`` is the story, given by demo/dunning_demo.xml: ``(customer, due date in days
+        from today, amount, payment)`` where ``customer`` names ``demo_partner_<customer>`` and
+        payment is an amount paid before the reminders, "paid" (settled before any reminder)
+        or "later" (settled in full after the reminders, which stay in its history);
+        ``excluded``: customers whose invoices are "do not remind automatically".
 
         Dates are relative to the installation day. The past runs are processed as the daily
         scheduled action would have done; today's reminders are left to the user or the cron.
@@ -55,7 +40,7 @@ class DunningStrategy(models.Model):
             # by the story would be in English.
             self.env["ir.module.module"]._load_module_terms(["dunning_strategy"], ["fr_FR"])
             self.env.invalidate_all()
-            return self.with_context(lang="fr_FR")._demo_build_story()
+            return self.with_context(lang="fr_FR")._demo_build_story(invoices, excluded)
         company = self.company_id
         Move = self.env["account.move"].with_company(company)
         journal = self.env["account.journal"].search(
@@ -66,7 +51,7 @@ class DunningStrategy(models.Model):
             return
         french = self.env["res.lang"]._lang_get("fr_FR")
         today = fields.Date.context_today(self)
-        customers = {key: self.env.ref(f"dunning_strategy.demo_partner_{key}") for key, *_rest in DEMO_INVOICES}
+        customers = {key: self.env.ref(f"dunning_strategy.demo_partner_{key}") for key, *_rest in invoices}
         if french:
             self.env["res.partner"].concat(*customers.values()).child_ids.lang = "fr_FR"
             self.env["res.partner"].concat(*customers.values()).lang = "fr_FR"
@@ -88,13 +73,13 @@ class DunningStrategy(models.Model):
                         )
                     ],
                 }
-                for key, due_in, amount, _payment in DEMO_INVOICES
+                for key, due_in, amount, _payment in invoices
             ]
         )
         moves.action_post()
-        moves.filtered(lambda m: m.partner_id in [customers[k] for k in DEMO_EXCLUDED_INVOICES]).dunning_excluded = True
+        moves.filtered(lambda m: m.partner_id in [customers[k] for k in excluded]).dunning_excluded = True
         paid_later = self.env["account.move"]
-        for move, (_key, due_in, _amount, payment) in zip(moves, DEMO_INVOICES, strict=True):
+        for move, (_key, due_in, _amount, payment) in zip(moves, invoices, strict=True):
             if payment == "later":
                 paid_later |= move
             elif payment:
