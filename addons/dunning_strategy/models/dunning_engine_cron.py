@@ -46,6 +46,7 @@ class DunningEngine(models.AbstractModel):
             pending = engine._count_pending_lines(Run.search(engine._unfinished_runs_domain()))
             engine.env["ir.cron"]._notify_progress(done=0, remaining=pending)
             return True
+        created = Run
         for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
             strategy = automatic_strategy.with_company(automatic_strategy.company_id)
             today = engine._company_today(strategy.company_id)
@@ -56,7 +57,7 @@ class DunningEngine(models.AbstractModel):
                 continue
             candidates = strategy._compute_candidates(today)
             if candidates:
-                strategy._create_run(today, "automatic", candidates=candidates)
+                created |= strategy._create_run(today, "automatic", candidates=candidates)
                 if commit:
                     engine._commit()
         runs = Run.search(engine._unfinished_runs_domain())
@@ -64,10 +65,10 @@ class DunningEngine(models.AbstractModel):
             handled = engine._process_runs(runs, commit=commit, deadline=deadline)
         finally:
             _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
-        pending = engine._count_pending_lines(runs)
-        if not handled and pending:
+        if created and not handled and engine._count_pending_lines(created):
             # creating today's runs took the whole budget (a loaded server, a large run): no
-            # line was done, so Odoo takes the job for finished and would wait for tomorrow
+            # line was done, so Odoo takes the job for finished and would wait for tomorrow.
+            # Only after a creation: a call that can do nothing else does not spin the cron.
             engine._trigger_cron_again()
         elif any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
             # a run's end was left for lack of time: Odoo sees nothing remaining, come back

@@ -81,6 +81,12 @@ class TestDunningCronLimits(DunningCommon):
         self.assertGreaterEqual(run.pending_count, 6, "the run is created, nothing processed")
         new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]) - triggers
         self.assertEqual(len(new_triggers), 1, "the job comes back in the next pass")
+        # a call that creates nothing and has no time for a line does not spin the cron
+        triggers |= new_triggers
+        _CRON_WINDOWS.pop(self.env.cr, None)
+        with patch.object(type(engine), "_process_runs", lambda self, runs, **kw: 0):
+            self._cron_call()
+        self.assertFalse(self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]) - triggers)
         _CRON_WINDOWS[self.env.cr] = (time.monotonic() - 1, time.monotonic() - CRON_CALL_GAP - 1)
         self._cron_call()
         self.assertEqual((run.state, run.pending_count), ("done", 0))
