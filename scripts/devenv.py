@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,6 +39,8 @@ RUN_DIR = ROOT / ".run"
 OUR_ADDONS = sorted(p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py"))
 DEMO_DB = "dunning_demo"
 TEST_DB = "dunning_test"
+# The out-of-process tests take about 8 min here; CI gives the whole `make test` 90 min.
+EXTERNAL_DEADLINE = 45 * 60
 PRIVATE_PG_PORT = 54329
 PRIVATE_PG_USER = "odoo"
 
@@ -539,32 +542,60 @@ def check_translations(env, dbname, addons):
 
 
 def run_external_tests(template_db):
-    """Run tests/ with pytest against servers copied from ``template_db``; return (ok, passed, failed)."""
+    """Run tests/ with pytest against servers copied from ``template_db``; return (ok, passed, failed).
+
+    Each test has its own watchdog (tests/conftest.py); the whole run also has a deadline, so
+    that a hang is reported here, with the test's name already printed, and not by CI's."""
     tests_dir = ROOT / "tests"
     if not any(tests_dir.glob("test_*.py")):
         log("no out-of-process tests found")
         return True, 0, 0
-    log("out-of-process tests (tests/) against real servers")
-    env = dict(os.environ, DUNNING_TEMPLATE_DB=template_db)
+    log(f"out-of-process tests (tests/) against real servers, at most {EXTERNAL_DEADLINE // 60} min")
+    env = dict(os.environ, DUNNING_TEMPLATE_DB=template_db, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tests_dir)],
+        [sys.executable, "-m", "pytest", "-v", "-rfE", "-p", "no:cacheprovider", str(tests_dir)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
+        start_new_session=True,
     )
-    counts = {"passed": 0, "failed": 0, "error": 0}
-    for line in proc.stdout:
-        print(line, end="", flush=True)
-        if re.match(r"^=*\s*\d+ (passed|failed|error)", line):
-            for key in list(counts):
-                found = re.search(rf"(\d+) {key}", line)
-                if found:
-                    counts[key] = int(found[1])
-    ok = proc.wait() == 0
+    timer = threading.Timer(EXTERNAL_DEADLINE, _kill_group, (proc, "the out-of-process tests passed their deadline"))
+    timer.start()
+    output = []
+    try:
+        # Bytes as they come, not lines: pytest writes a test's name before its outcome.
+        while chunk := os.read(proc.stdout.fileno(), 4096):
+            sys.stdout.write(chunk.decode(errors="replace"))
+            sys.stdout.flush()
+            output.append(chunk)
+        ok = proc.wait() == 0
+    finally:
+        timer.cancel()
+    summary = [
+        line
+        for line in b"".join(output).decode(errors="replace").splitlines()
+        if re.match(r"^=+ .*\d+ (passed|failed|error)", line)
+    ]
+    last = summary[-1] if summary else ""
+    counts = {
+        key: int(found[1]) if (found := re.search(rf"(\d+) {key}", last)) else 0
+        for key in ("passed", "failed", "error")
+    }
     failed = counts["failed"] + counts["error"]
     return ok, counts["passed"], failed if (ok or failed) else 1
+
+
+def _kill_group(proc, why):
+    """Interrupt pytest as Ctrl-C would: it prints where it was and stops the servers it started."""
+    log(f"{why}: interrupting them")
+    try:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(60)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def cmd_test(args):

@@ -16,6 +16,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import devenv  # noqa: E402
 
+# The longest a single XML-RPC call may take (a synchronous run of a few hundred letters).
+RPC_TIMEOUT = 600
+
 
 class OdooServer:
     """One Odoo process (or several sharing a database) serving ``dbname`` on loopback."""
@@ -104,17 +107,30 @@ class OdooServer:
         return RpcUser(self, login, password)
 
 
+class _TimedTransport(xmlrpc.client.Transport):
+    """A call to a server that stopped answering fails after ``RPC_TIMEOUT`` instead of never."""
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = RPC_TIMEOUT
+        return connection
+
+
 class RpcUser:
     """An XML-RPC session of one user, calling models as an integration would."""
 
     def __init__(self, server, login, password):
         self.server = server
         self.password = password
-        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common", allow_none=True)
+        common = xmlrpc.client.ServerProxy(
+            f"{server.url}/xmlrpc/2/common", allow_none=True, transport=_TimedTransport()
+        )
         self.uid = common.authenticate(server.dbname, login, password, {})
         if not self.uid:
             raise PermissionError(f"login {login} refused")
-        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True)
+        self.models = xmlrpc.client.ServerProxy(
+            f"{server.url}/xmlrpc/2/object", allow_none=True, transport=_TimedTransport()
+        )
 
     def call(self, model, method, *args, **kwargs):
         return self.models.execute_kw(self.server.dbname, self.uid, self.password, model, method, list(args), kwargs)
