@@ -222,11 +222,15 @@ class DunningKindInvoice(models.AbstractModel):
         """
         checked = []
         steps = strategy.step_ids
+        # superuser to judge invoices the caller may not read (to refuse them, never to show
+        # them); the caller's right to launch the strategy was checked by _check_run_request.
+        # One prefetch set for all candidates: the cron checks thousands of them in one go.
+        all_moves = self.env["account.move"].sudo().browse({i for c in candidates for i in c["move_ids"]})
+        all_partners = self.env["res.partner"].browse({c["partner_id"] for c in candidates})
         for candidate in candidates:
-            partner = self.env["res.partner"].browse(candidate["partner_id"]).commercial_partner_id
-            # superuser to judge invoices the caller may not read (to refuse them, never to show
-            # them); the caller's right to launch the strategy was checked by _check_run_request
-            moves = self.env["account.move"].sudo().browse(candidate["move_ids"])
+            partner = all_partners.browse(candidate["partner_id"]).with_prefetch(all_partners._prefetch_ids)
+            partner = partner.commercial_partner_id
+            moves = all_moves.browse(candidate["move_ids"]).with_prefetch(all_moves._prefetch_ids)
             foreign = moves.filtered(
                 lambda move, partner=partner: (
                     move.commercial_partner_id != partner

@@ -5,6 +5,9 @@ from .common import DunningCommon
 # selection 1, strategy/company/currency/user reads 4, sequence 3, run insert 1, line ids 1,
 # lines insert 1, many2many inserts 2
 CREATE_RUN_QUERIES = 13
+# the same without the selection, with one read of the given candidates' customers and invoices
+# for all of them (it was two reads per customer: 31 s for the cron's 2,514 customers)
+CREATE_RUN_FROM_CANDIDATES_QUERIES = 15
 
 
 @tagged("post_install", "-at_install")
@@ -48,6 +51,23 @@ class TestDunningPerformance(DunningCommon):
         self.assertEqual(len(small_run.line_ids.move_ids), 20)
         self.assertEqual(len(big_run.line_ids), 150)
         self.assertEqual(len(big_run.line_ids.move_ids), 300)
+
+    def test_run_from_given_candidates_query_count_does_not_grow_with_customers(self):
+        # the cron and the launch wizard hand their candidates in: the engine checks them
+        # again (one read of the invoices and customers for all of them), then creates the run
+        engine = self.env["dunning.engine"]
+        warm = engine._compute_candidates(self.warm_strategy, self.run_date)
+        self.warm_strategy._create_run(self.run_date, candidates=warm)
+        small = engine._compute_candidates(self.small_strategy, self.run_date)
+        big = engine._compute_candidates(self.strategy, self.run_date)
+        self.env.invalidate_all()
+        with self.assertQueryCount(CREATE_RUN_FROM_CANDIDATES_QUERIES):
+            small_run = self.small_strategy._create_run(self.run_date, candidates=small)
+        self.env.invalidate_all()
+        with self.assertQueryCount(CREATE_RUN_FROM_CANDIDATES_QUERIES):
+            big_run = self.strategy._create_run(self.run_date, candidates=big)
+        self.assertEqual(len(small_run.line_ids), 10)
+        self.assertEqual(len(big_run.line_ids), 150)
 
     def test_lines_inserted_in_sql_are_those_the_orm_creates(self):
         engine = self.env["dunning.engine"]
