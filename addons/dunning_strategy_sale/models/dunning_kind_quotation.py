@@ -121,11 +121,15 @@ class DunningKindQuotation(models.AbstractModel):
         of the strategy's company that the caller may edit, at a step of the strategy; the
         customer and amount are taken from the quotation."""
         checked = []
+        # one read and one access check for all the quotations, not one per candidate
+        orders = self.env["sale.order"].browse({c["sale_order_id"] for c in candidates if c.get("sale_order_id")})
+        orders = orders.exists()
+        # the caller follows up the quotations they may edit, like the follow-up wizard
+        orders.check_access("write")
         for candidate in candidates:
-            order = self.env["sale.order"].browse(candidate.get("sale_order_id")).exists()
-            # the caller follows up the quotations they may edit, like the follow-up wizard
-            if order:
-                order.check_access("write")
+            order = orders.browse(candidate.get("sale_order_id")).with_prefetch(orders._prefetch_ids)
+            if order and order not in orders:
+                order = orders.browse()
             if not order or order.company_id != strategy.company_id or order.state != "sent":
                 raise UserError(
                     self.env._(
