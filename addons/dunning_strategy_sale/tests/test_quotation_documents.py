@@ -27,7 +27,9 @@ class TestQuotationDocuments(QuotationFollowupCommon):
 
     def test_followup_email_carries_the_quotation_pdf(self):
         order = self._create_quotation(validity_days=5, amount=1234.5)
-        self._followup_wizard(order).action_send()
+        wizard = self._followup_wizard(order)
+        self.assertTrue(wizard.attach_quotation, "the wizard says the quotation goes with the email")
+        wizard.action_send()
         line = order.dunning_line_ids
         self.assertEqual(line.state, "done", line.error)
         mail, message = self._mails_of(order), line.mail_message_id
@@ -57,7 +59,9 @@ class TestQuotationDocuments(QuotationFollowupCommon):
     def test_step_option_sends_the_text_alone(self):
         self.step1.attach_quotation = False
         order = self._create_quotation(validity_days=5)
-        self._followup_wizard(order).action_send()
+        wizard = self._followup_wizard(order)
+        self.assertFalse(wizard.attach_quotation)
+        wizard.action_send()
         self.assertEqual(order.dunning_line_ids.state, "done")
         self.assertFalse(self._mails_of(order).attachment_ids)
         self.assertFalse(order.dunning_line_ids.attachment_ids)
