@@ -75,7 +75,9 @@ def world_sec(server):
         )
 
     user("sec_employee", ["base.group_user", "base.group_partner_manager"])
-    user("sec_salesperson", ["sales_team.group_sale_salesman"])
+    user("sec_salesperson", ["sales_team.group_sale_salesman", "dunning_strategy_sale.group_quotation_followup"])
+    # a salesperson without the right "Quotation Follow-ups"
+    user("sec_plain_salesperson", ["sales_team.group_sale_salesman"])
     user("sec_sales_manager", ["sales_team.group_sale_manager", "base.group_partner_manager"])
     user("sec_billing_a", ["account.group_account_invoice", "base.group_partner_manager"])
     user(
@@ -321,3 +323,44 @@ def test_salesperson_follows_up_his_quotation_not_a_colleagues(server, world_sec
     assert [line["state"] for line in lines] == ["done"], lines
     assert_refused(seller.call, "sale.order", "action_dunning_followup", [colleague])
     assert not admin.call("dunning.run.line", "search", [("sale_order_id", "=", colleague)])
+
+
+def test_salesperson_without_the_followup_right_reads_and_launches_no_followup(server, world_sec):
+    admin = world_sec["admin"]
+    plain = as_user(server, "sec_plain_salesperson")
+    product = admin.call("product.product", "search", [("sale_ok", "=", True)], limit=1)[0]
+    order = admin.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": world_sec["debtor"],
+            "user_id": plain.uid,
+            "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": 100.0})],
+        },
+    )
+    try:
+        admin.call("sale.order", "action_quotation_sent", [order])
+    except xmlrpc.client.Fault as fault:  # it returns None, which XML-RPC cannot carry back
+        assert "cannot marshal None" in fault.faultString, fault.faultString
+    # his own quotation: he reads it, not its follow-ups
+    assert plain.call("sale.order", "read", [order], fields=["name"])[0]["name"]
+    assert_refused(plain.call, "sale.order", "read", [order], fields=["dunning_line_ids"])
+    for model in ("dunning.run.line", "dunning.run", "dunning.strategy"):
+        assert_refused(plain.call, model, "search_read", [], fields=["id"])
+    # nor launches one: the wizards, and the engine behind them
+    action = plain.call("sale.order", "action_dunning_followup", [order])
+    assert_refused(plain.call, "dunning.quotation.followup", "create", {}, context=action["context"])
+    assert_refused(plain.call, "dunning.quotation.mass", "create", {})
+    template = world.xmlid(admin, "dunning_strategy_sale.mail_template_quotation_followup_expiry")
+    strategy = admin.call(
+        "dunning.strategy",
+        "create",
+        {
+            "name": "Security quotations",
+            "scope": "quotation",
+            "step_ids": [(0, 0, {"name": "Expiry", "days": 0, "mail_template_id": template})],
+        },
+    )
+    assert_refused(plain.call, "dunning.strategy", "action_run_now", [strategy])
+    assert not admin.call("dunning.run.line", "search", [("sale_order_id", "=", order)])
+    # a salesperson with the right follows up (test_salesperson_follows_up_his_quotation_not_a_colleagues)

@@ -3,6 +3,7 @@ from . import (
     dunning_kind_quotation_letter,
     dunning_kind_quotation_manual,
     dunning_kind_quotation_process,
+    dunning_letter_template,
     dunning_run,
     dunning_run_line,
     dunning_strategy,

@@ -131,7 +131,9 @@ class DunningKindQuotation(models.AbstractModel):
 
     @api.model
     def _email_attachment_ids(self, line):
-        """The quotation's own PDF files when the company asks for them."""
+        """The line's files (the quotation's PDF printed for this follow-up, see
+        ``_attach_quotation_pdfs``), and the quotation's own PDF files (a signed copy...) when
+        the company asks for them too."""
         ids = super()._email_attachment_ids(line)
         if line.company_id.dunning_quotation_attach_files:
             ids += line.sale_order_id._dunning_pdf_attachments().ids

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DunningRunLine(models.Model):
@@ -53,3 +53,27 @@ class DunningRunLine(models.Model):
             "res_id": self.sale_order_id.id,
             "view_mode": "form",
         }
+
+    @api.model
+    def action_new_quotation_followup(self):
+        """ "New" of the follow-up lists: the follow-up wizard on the quotation whose history the
+        list shows (``default_sale_order_id`` in the context), else on the open quotations of the
+        customer whose history it shows (``dunning_followup_partner_id``), else empty. Only
+        defaults: the wizard checks the user's right to follow up what he sends."""
+        Wizard = self.env["dunning.quotation.followup"]
+        order = self._context_record("sale.order", "default_sale_order_id")
+        if order:
+            return Wizard._action_open(order=order)
+        partner = self._context_record("res.partner", "dunning_followup_partner_id")
+        if partner:
+            return Wizard._action_open(partner=partner)
+        return Wizard._action_open()
+
+    @api.model
+    def _context_record(self, model, key):
+        """The record of ``model`` whose id is the context's ``key``, if it is an id that exists
+        (a context comes from the client: anything else is ignored)."""
+        record_id = self.env.context.get(key)
+        if not isinstance(record_id, int) or isinstance(record_id, bool):
+            return self.env[model]
+        return self.env[model].browse(record_id).exists()

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+QUOTATION_FOLLOWUP_GROUP = "dunning_strategy_sale.group_quotation_followup"
+
 
 class DunningStrategy(models.Model):
     """A strategy reminds either customers of their invoices or prospects of their quotations.
@@ -56,9 +58,9 @@ class DunningStrategy(models.Model):
             )
 
     def _check_launch_access(self):
-        """Salespeople follow up quotations: quotation strategies need the sales user group."""
+        """Quotation strategies need the right "Quotation Follow-ups" (not every salesperson has it)."""
         quotation = self.filtered(lambda strategy: strategy.scope == "quotation")
-        if quotation and not self.env.su and not self.env.user.has_group("sales_team.group_sale_salesman"):
+        if quotation and not self.env.su and not self.env.user.has_group(QUOTATION_FOLLOWUP_GROUP):
             raise AccessError(self.env._("You are not allowed to follow up quotations."))
         return super(DunningStrategy, self - quotation)._check_launch_access()
 

@@ -31,9 +31,10 @@ class ResCompany(models.Model):
         "lost: it is no longer open for follow-ups.",
     )
     dunning_quotation_attach_files = fields.Boolean(
-        string="Attach the Quotation's PDF Files",
-        help="Follow-up emails also carry the PDF files attached to the quotation (e.g. the quotation "
-        "sent to the customer). Other files are never sent.",
+        string="Also Attach the Quotation's Files",
+        help="Follow-up emails also carry the PDF files attached to the quotation (a signed copy, the "
+        "quotation as sent...), besides the quotation printed for the follow-up (the steps' option "
+        "'Attach the Quotation'). Other files are never sent.",
     )
 
     @api.constrains("dunning_quotation_delay", "dunning_quotation_lost_days")

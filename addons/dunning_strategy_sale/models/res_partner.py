@@ -7,10 +7,14 @@ class ResPartner(models.Model):
 
     # the engine's strategy of a customer reminds invoices: offer invoice strategies only
     dunning_strategy_id = fields.Many2one(domain="[('company_id', '=', current_company_id), ('scope', '=', 'invoice')]")
-    # salespeople choose who receives the follow-ups of their customers' quotations too
-    dunning_contact_id = fields.Many2one(groups="dunning_strategy.group_dunning_user,sales_team.group_sale_salesman")
+    # users who follow up quotations choose who receives the follow-ups of their customers' quotations too
+    dunning_contact_id = fields.Many2one(
+        groups="dunning_strategy.group_dunning_user,dunning_strategy_sale.group_quotation_followup"
+    )
     dunning_quotation_followup_count = fields.Integer(
-        compute="_compute_dunning_quotation_followup_count", string="Quotation Follow-ups"
+        compute="_compute_dunning_quotation_followup_count",
+        string="Quotation Follow-ups",
+        groups="dunning_strategy_sale.group_quotation_followup",
     )
 
     @api.constrains("dunning_strategy_id")
@@ -43,7 +47,11 @@ class ResPartner(models.Model):
             "dunning_strategy_sale.action_dunning_quotation_followup"
         )
         action["domain"] = [("sale_order_id", "!=", False), ("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_filter_open": 0}
+        # "New" of the list follows up a quotation of this customer (dunning.run.line.action_new_quotation_followup)
+        action["context"] = {
+            "search_default_filter_open": 0,
+            "dunning_followup_partner_id": self.commercial_partner_id.id,
+        }
         return action
 
     def action_dunning_quotation_followup(self):

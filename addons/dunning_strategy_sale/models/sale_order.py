@@ -5,6 +5,7 @@ from odoo.osv import expression
 
 # Activity type of the "follow up this quotation" reminder planned at the next follow-up date
 FOLLOWUP_ACTIVITY_TYPE = "dunning_strategy_sale.mail_activity_type_quotation_followup"
+QUOTATION_FOLLOWUP_GROUP = "dunning_strategy_sale.group_quotation_followup"
 
 
 class SaleOrder(models.Model):
@@ -65,12 +66,22 @@ class SaleOrder(models.Model):
         "company's delay). After each follow-up: the date chosen for the next one. Automatic "
         "follow-ups never run before this date.",
     )
-    dunning_line_ids = fields.One2many("dunning.run.line", "sale_order_id", string="Follow-ups", readonly=True)
-    dunning_line_count = fields.Integer(compute="_compute_dunning_line_count", string="Follow-up Count")
-    dunning_last_line_id = fields.Many2one(
-        "dunning.run.line", compute="_compute_dunning_last_line_id", string="Last Follow-up Record"
+    # the follow-up history is read by the users who follow up quotations only (a right of its own)
+    dunning_line_ids = fields.One2many(
+        "dunning.run.line", "sale_order_id", string="Follow-ups", readonly=True, groups=QUOTATION_FOLLOWUP_GROUP
     )
-    dunning_last_note = fields.Text(compute="_compute_dunning_last_line_id", string="Last Follow-up Note")
+    dunning_line_count = fields.Integer(
+        compute="_compute_dunning_line_count", string="Follow-up Count", groups=QUOTATION_FOLLOWUP_GROUP
+    )
+    dunning_last_line_id = fields.Many2one(
+        "dunning.run.line",
+        compute="_compute_dunning_last_line_id",
+        string="Last Follow-up Record",
+        groups=QUOTATION_FOLLOWUP_GROUP,
+    )
+    dunning_last_note = fields.Text(
+        compute="_compute_dunning_last_line_id", string="Last Follow-up Note", groups=QUOTATION_FOLLOWUP_GROUP
+    )
     dunning_is_open = fields.Boolean(
         compute="_compute_dunning_is_open",
         search="_search_dunning_is_open",

@@ -8,6 +8,7 @@ from . import (
     test_mass_followup,
     test_placeholders,
     test_production_rules,
+    test_quotation_documents,
     test_recipient,
     test_rights,
     test_runs,

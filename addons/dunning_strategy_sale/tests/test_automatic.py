@@ -58,9 +58,12 @@ class TestAutomaticFollowup(QuotationFollowupCommon):
         self.assertTrue(line.followup_by_email)
         self.assertFalse(line.followup_by_letter)
         self.assertFalse(line.letter_attachment_id)
-        self.assertFalse(
-            self.env["ir.attachment"].search([("res_model", "=", "dunning.run.line"), ("res_id", "=", line.id)])
+        # no letter printed: the line's only file is the quotation its email carries
+        self.assertEqual(
+            self.env["ir.attachment"].search([("res_model", "=", "dunning.run.line"), ("res_id", "=", line.id)]),
+            line.attachment_ids,
         )
+        self.assertEqual(line.mail_message_id.attachment_ids.mapped("name"), [f"Quotation - {order.name}.pdf"])
 
     def test_excluded_or_confirmed_while_pending_is_skipped(self):
         excluded = self._create_quotation(validity_days=5)

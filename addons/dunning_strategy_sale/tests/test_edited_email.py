@@ -54,9 +54,9 @@ class TestEditedEmail(QuotationFollowupCommon):
         self.assertIn("we can deliver next week", mail.body_html)
         self.assertNotIn("<script", mail.body_html)
         self.assertEqual(mail.subject, "Our offer, still open")
-        # to the quotation's customer only, with no file
+        # to the quotation's customer only, with the quotation as its only file
         self.assertEqual(mail.recipient_ids, self.customer)
-        self.assertFalse(mail.attachment_ids)
+        self.assertEqual(mail.attachment_ids.mapped("name"), [f"Quotation - {self.order.name}.pdf"])
 
     def test_empty_email_is_refused(self):
         wizard = self._followup_wizard(self.order, email_body="<p><br></p>")
@@ -94,7 +94,7 @@ class TestEditedEmail(QuotationFollowupCommon):
         seller = new_test_user(
             self.env,
             login="preview_seller",
-            groups="sales_team.group_sale_salesman",
+            groups="dunning_strategy_sale.group_quotation_followup",
             company_id=self.company.id,
             email="preview.seller@company.example.com",
         )

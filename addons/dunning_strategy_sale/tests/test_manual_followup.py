@@ -157,10 +157,12 @@ class TestManualFollowup(QuotationFollowupCommon):
             }
         )
         self._followup_wizard(order).action_send()
-        self.assertFalse(order.dunning_line_ids.mail_message_id.attachment_ids)
+        printed = order.dunning_line_ids.attachment_ids
+        self.assertEqual(printed.mapped("name"), [f"Quotation - {order.name}.pdf"], "the quotation printed now")
+        self.assertEqual(order.dunning_line_ids.mail_message_id.attachment_ids, printed, "not its stored files")
         self.company.dunning_quotation_attach_files = True
         with freeze_time(datetime.combine(self._days(1), time(12))):  # one email a day
             self._followup_wizard(order).action_send()
         last = order.dunning_line_ids.sorted("id")[-1]
-        self.assertEqual(last.mail_message_id.attachment_ids, sent_pdf, "PDF files only")
-        self.assertEqual(self._mails_of(order).sorted("id")[-1].attachment_ids, sent_pdf)
+        self.assertEqual(last.mail_message_id.attachment_ids, last.attachment_ids | sent_pdf, "PDF files only")
+        self.assertEqual(self._mails_of(order).sorted("id")[-1].attachment_ids, last.attachment_ids | sent_pdf)

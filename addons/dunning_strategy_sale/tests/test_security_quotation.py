@@ -17,14 +17,14 @@ class TestQuotationFollowupSecurity(QuotationFollowupCommon):
         cls.seller = new_test_user(
             cls.env,
             login="sec_seller",
-            groups="sales_team.group_sale_salesman",
+            groups="dunning_strategy_sale.group_quotation_followup",
             company_id=cls.company.id,
             email="sec.seller@company.example.com",
         )
         cls.colleague = new_test_user(
             cls.env,
             login="sec_colleague",
-            groups="sales_team.group_sale_salesman",
+            groups="dunning_strategy_sale.group_quotation_followup",
             company_id=cls.company.id,
             email="sec.colleague@company.example.com",
         )

@@ -47,6 +47,7 @@ class DunningQuotationFollowup(models.TransientModel):
         domain="[('strategy_id.scope', '=', 'quotation'), ('company_id', '=', company_id)]",
         help="Step of a quotation strategy: its email template is the text of the email or the letter.",
     )
+    attach_quotation = fields.Boolean(related="step_id.attach_quotation", string="Quotation Attached")
     note = fields.Text(string="Internal Note", help="Kept in the follow-up history, never sent to the customer.")
     next_date = fields.Date(
         string="Next Follow-up",
