@@ -1,7 +1,7 @@
 {
     "name": "Dunning Strategies - Quotation Follow-ups",
     "summary": "Follow up open quotations by email or letter, one by one, in bulk or every day, on the dunning engine",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Sales/Sales",
     "license": "AGPL-3",
     "author": "Dunning Strategy Contributors",
