@@ -4,7 +4,8 @@ over XML-RPC by each role, on a real server, next to the same roles doing their 
 Roles: the exchange creator (logs exchanges for colleagues, edits what he logged, is a
 salesperson), the note's author, a member of the group the note is shared with (who sees all
 exchanges), a user who sees all confidential comments, a salesperson who reads every order but
-no exchange, a plain employee (no exchange right) and a portal user.
+no exchange, a plain employee (no exchange right) and a portal user; for issue 16, a user who
+only creates exchanges, one who edits all exchanges, and one who edits and deletes all.
 """
 
 import base64
@@ -39,6 +40,14 @@ GROUPS = {
     "reader": ["base.group_user", "sales_team.group_sale_salesman_all_leads"],
     "plain": ["base.group_user"],
     "portal": ["base.group_portal"],
+    # issue 16: the rights as in Dolibarr
+    "logger": ["base.group_user", "exchange_tracking.group_exchange_create"],
+    "editor": ["base.group_user", "exchange_tracking.group_exchange_edit_all"],
+    "cleaner": [
+        "base.group_user",
+        "exchange_tracking.group_exchange_edit_all",
+        "exchange_tracking.group_exchange_delete",
+    ],
 }
 
 
@@ -479,3 +488,196 @@ def test_followup_state_is_not_forced_by_a_write_or_a_context_key(server, world)
     activity = author.call("exchange.log", "read", [exchange], fields=["followup_activity_id"])[0]
     author.call("mail.activity", "action_feedback", [activity["followup_activity_id"][0]], feedback="Joint")
     assert author.call("exchange.log", "read", [exchange], fields=["followup_state"])[0]["followup_state"] == "done"
+
+
+# -- issue 16, item 1: the rights as in Dolibarr ----------------------------------------------
+
+
+def _fresh_exchange(world, author_role):
+    """An exchange the administrator logs for ``author_role``, in the main company."""
+    exchange = world["admin"].call(
+        "exchange.log", "create", {"partner_id": world["customer"], "description": "<p>Appel</p>"}
+    )
+    world["admin"].call("exchange.log", "write", [exchange], {"user_id": world["users"][author_role]})
+    return exchange
+
+
+def direction_of(world, exchange):
+    return world["admin"].call("exchange.log", "read", [exchange], fields=["direction"])[0]["direction"]
+
+
+def test_creating_is_enough_to_edit_ones_own_not_to_delete(server, world):
+    logger = as_role(server, "logger")
+    own = logger.call("exchange.log", "create", {"partner_id": world["customer"]})
+    logger.call("exchange.log", "write", [own], {"direction": "incoming"})
+    assert direction_of(world, own) == "incoming"
+    refused(logger.call, "exchange.log", "unlink", [own])
+    theirs = _fresh_exchange(world, "author")
+    refused(logger.call, "exchange.log", "write", [theirs], {"direction": "incoming"})
+    refused(logger.call, "exchange.log", "unlink", [theirs])
+    assert direction_of(world, theirs) == "outgoing"
+
+
+def test_delete_deletes_ones_own_only_without_edit_all(server, world):
+    author = as_role(server, "author")
+    own = author.call("exchange.log", "create", {"partner_id": world["customer"]})
+    theirs = _fresh_exchange(world, "member")
+    refused(author.call, "exchange.log", "write", [theirs], {"direction": "incoming"})
+    refused(author.call, "exchange.log", "unlink", [theirs])
+    author.call("exchange.log", "unlink", [own])
+    assert world["admin"].call("exchange.log", "search", [("id", "in", [own, theirs])]) == [theirs]
+
+
+def test_edit_all_edits_others_exchanges_deletes_only_with_delete(server, world):
+    editor, cleaner = as_role(server, "editor"), as_role(server, "cleaner")
+    theirs = _fresh_exchange(world, "author")
+    editor.call("exchange.log", "write", [theirs], {"direction": "incoming"})
+    assert direction_of(world, theirs) == "incoming"
+    refused(editor.call, "exchange.log", "unlink", [theirs])
+    cleaner.call("exchange.log", "unlink", [theirs])
+    assert not world["admin"].call("exchange.log", "search", [("id", "=", theirs)])
+    # the member sees all exchanges and edits none of them
+    other = _fresh_exchange(world, "author")
+    refused(as_role(server, "member").call, "exchange.log", "write", [other], {"direction": "incoming"})
+    for role in ("plain", "portal"):
+        refused(as_role(server, role).call, "exchange.log", "write", [other], {"direction": "incoming"})
+
+
+def test_edit_all_does_not_open_the_confidential_note(server, world):
+    exchange = world["exchange"]  # the author's note, shared with the member's group
+    for role in ("editor", "cleaner"):
+        rpc = as_role(server, role)
+        assert SECRET not in note_of(rpc, exchange), role
+        assert not rpc.call("exchange.log", "search", [("confidential_note", "ilike", "Pâques")])
+        refused(rpc.call, "exchange.log", "write", [exchange], {"confidential_note": "<p>écrasée</p>"})
+        refused(rpc.call, "exchange.log", "write", [exchange], {"confidential_group_id": world["creator_group"]})
+        refused(rpc.call, "exchange.log", "write", [exchange], {"company_id": False})
+        note_ids = world["admin"].call("exchange.confidential.note", "search", [("exchange_id", "=", exchange)])
+        refused(rpc.call, "exchange.confidential.note", "read", note_ids, fields=["note"])
+        refused(rpc.call, "exchange.confidential.note", "unlink", note_ids)
+    note = stored_note(world)
+    assert (note["author_id"][0], note["group_id"][0]) == (world["users"]["author"], world["shared_group"])
+    assert SECRET in note_of(as_role(server, "author"), exchange)
+
+
+def test_edit_all_stays_in_its_company(server, world):
+    admin = world["admin"]
+    company_b = admin.call("res.company", "search", [("name", "=", "Société B")])[0]
+    admin.call("res.users", "write", [admin.uid], {"company_ids": [(4, company_b)]})
+    exchange_b = admin.call(
+        "exchange.log",
+        "create",
+        {"partner_id": world["partner_b"], "company_id": company_b},
+        context={"allowed_company_ids": [company_b]},
+    )
+    for role in ("editor", "cleaner"):
+        rpc = as_role(server, role)
+        refused(rpc.call, "exchange.log", "write", [exchange_b], {"direction": "incoming"})
+        refused(rpc.call, "exchange.log", "unlink", [exchange_b])
+    assert admin.call("exchange.log", "search", [("id", "=", exchange_b)], context={"allowed_company_ids": [company_b]})
+
+
+# -- issue 16, item 2: several documents per exchange -----------------------------------------
+
+
+def _order(rpc_or_admin, world, **values):
+    product = world["admin"].call("product.product", "search", [("sale_ok", "=", True)], limit=1)[0]
+    values = {
+        "partner_id": world["customer"],
+        "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 2})],
+        **values,
+    }
+    return rpc_or_admin.call("sale.order", "create", values)
+
+
+def test_creator_links_his_orders_and_they_count_the_exchange(server, world, logged_order):
+    creator = as_role(server, "creator")
+    second = _order(creator, world)
+    exchange = logged_order["exchange"]
+    creator.call("exchange.log", "write", [exchange], {"link_ids": [(0, 0, {"res_reference": f"sale.order,{second}"})]})
+    rows = creator.call("exchange.log.link", "search_read", [("exchange_id", "=", exchange)], fields=["res_name"])
+    name = creator.call("sale.order", "read", [second], fields=["name"])[0]["name"]
+    assert [row["res_name"] for row in rows] == [name]
+    assert creator.call("sale.order", "read", [second], fields=["exchange_count"])[0]["exchange_count"] == 1
+    history = creator.call("exchange.log", "get_history", "sale.order", second)
+    assert exchange in [entry["id"] for entry in history["entries"] if entry["type"] == "exchange"]
+
+
+def test_linking_an_order_one_may_not_read_is_refused_as_a_missing_one(server, world, logged_order):
+    creator, admin = as_role(server, "creator"), world["admin"]
+    others = _order(admin, world, user_id=world["users"]["reader"])
+    others_name = admin.call("sale.order", "read", [others], fields=["name"])[0]["name"]
+    gone = _order(admin, world)
+    admin.call("sale.order", "unlink", [gone])
+    exchange = logged_order["exchange"]
+    messages = {}
+    for key, order in (("forbidden", others), ("gone", gone)):
+        for link in ({"res_reference": f"sale.order,{order}"}, {"res_model": "sale.order", "res_id": order}):
+            message = refused(
+                creator.call, "exchange.log", "write", [exchange], {"link_ids": [(0, 0, link)]}, code=RPC_USER_ERROR
+            )
+            messages[key] = message.replace(str(order), "N")
+        refused(
+            creator.call,
+            "exchange.log.link",
+            "create",
+            {"exchange_id": exchange, "res_model": "sale.order", "res_id": order},
+            code=RPC_USER_ERROR,
+        )
+    assert messages["forbidden"] == messages["gone"]
+    assert others_name not in messages["forbidden"]
+    # nothing of a technical model either
+    parameter = admin.call("ir.config_parameter", "search", [("key", "=", "web.base.url")])[0]
+    refused(
+        creator.call,
+        "exchange.log.link",
+        "create",
+        {"exchange_id": exchange, "res_model": "ir.config_parameter", "res_id": parameter},
+        code=RPC_USER_ERROR,
+    )
+    domain = ["|", "&", ("res_model", "=", "sale.order"), ("res_id", "in", [others, gone])]
+    assert not admin.call("exchange.log.link", "search", [*domain, ("res_model", "=", "ir.config_parameter")])
+
+
+def test_a_link_to_an_order_one_may_not_read_shows_no_name_and_no_event(server, world, logged_order):
+    creator, admin = as_role(server, "creator"), world["admin"]
+    others = _order(admin, world, user_id=world["users"]["reader"])
+    admin.call("sale.order", "message_post", [others], body="Remise secrète de 30 %", message_type="comment")
+    others_name = admin.call("sale.order", "read", [others], fields=["name"])[0]["name"]
+    exchange = logged_order["exchange"]
+    admin.call(
+        "exchange.log", "write", [exchange], {"link_ids": [(0, 0, {"res_model": "sale.order", "res_id": others})]}
+    )
+    link = admin.call("exchange.log.link", "search", [("exchange_id", "=", exchange), ("res_id", "=", others)])
+    row = creator.call("exchange.log.link", "read", link, fields=["res_name", "res_reference", "display_name"])[0]
+    assert not row["res_reference"]
+    assert others_name not in row["res_name"] and others_name not in row["display_name"]
+    events = creator.call("exchange.log", "read", [exchange], fields=["document_events"])[0]["document_events"]
+    assert others_name not in events and "Remise secrète" not in events
+    # the creator's own order of that exchange shows
+    own_name = creator.call("sale.order", "read", [logged_order["order"]], fields=["name"])[0]["name"]
+    assert own_name in events
+    refused(creator.call, "exchange.log.link", "action_open_document", link, code=RPC_USER_ERROR)
+
+
+def test_links_follow_the_rights_on_their_exchange(server, world, logged_order):
+    exchange = logged_order["exchange"]  # the creator's
+    order = logged_order["order"]
+    links = world["admin"].call("exchange.log.link", "search", [("exchange_id", "=", exchange)])
+    assert links
+    link_values = {"exchange_id": exchange, "res_model": "sale.order", "res_id": order}
+    # the member reads every exchange and their links, and changes none of them
+    member = as_role(server, "member")
+    assert member.call("exchange.log.link", "search", [("exchange_id", "=", exchange)]) == links
+    refused(member.call, "exchange.log.link", "create", link_values)
+    refused(member.call, "exchange.log.link", "unlink", links)
+    # who only creates exchanges does not touch the links of someone else's exchange
+    logger = as_role(server, "logger")
+    assert not logger.call("exchange.log.link", "search", [("exchange_id", "=", exchange)])
+    refused(logger.call, "exchange.log.link", "read", links, fields=["res_name"])
+    refused(logger.call, "exchange.log.link", "write", links, {"res_id": order})
+    refused(logger.call, "exchange.log.link", "unlink", links)
+    refused(logger.call, "exchange.log", "write", [exchange], {"link_ids": [(5, 0, 0)]})
+    for role in ("plain", "portal"):
+        refused(as_role(server, role).call, "exchange.log.link", "search_read", [], fields=["res_name"])
+    assert world["admin"].call("exchange.log.link", "search", [("exchange_id", "=", exchange)]) == links

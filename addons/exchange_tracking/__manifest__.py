@@ -17,6 +17,7 @@
         "views/exchange_mode_views.xml",
         "views/exchange_subject_views.xml",
         "views/exchange_log_views.xml",
+        "views/exchange_log_link_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/exchange_tracking_menus.xml",

@@ -17,7 +17,7 @@ class TestDunningExchangeTimeline(DunningCommon):
         cls.today = fields.Date.context_today(cls.env.user)
         cls.customer = cls._create_customer("Timeline Customer")
         cls.late = cls._create_invoice(cls.customer, cls.today - timedelta(days=10), 2000.0)
-        # the colleague may only create exchanges (not edit them): logging a call needs no more
+        # both may only create exchanges (and edit their own): logging a call needs no more
         cls.controller, cls.colleague = (
             new_test_user(
                 cls.env,
@@ -27,7 +27,7 @@ class TestDunningExchangeTimeline(DunningCommon):
                 company_ids=[Command.set(cls.company.ids)],
                 tz="Europe/Paris",
             )
-            for login, right in (("timeline_controller", "edit_own"), ("timeline_colleague", "create"))
+            for login, right in (("timeline_controller", "create"), ("timeline_colleague", "create"))
         )
 
     def _log_call(self, user, text, confidential=None):

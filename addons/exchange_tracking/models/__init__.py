@@ -8,6 +8,8 @@ from . import (
     exchange_log_followup,
     exchange_log_followup_planning,
     exchange_log_history,
+    exchange_log_link,
+    exchange_log_linked_documents,
     exchange_mode,
     exchange_subject,
     mail_activity,

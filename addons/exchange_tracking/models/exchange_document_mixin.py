@@ -25,19 +25,22 @@ class ExchangeDocumentMixin(models.AbstractModel):
         return self.env["ir.model"]._get(self._name).name
 
     def _get_exchange_domain(self):
-        """Domain of the exchanges shown on ``self`` (one or several records)."""
-        return [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+        """Domain of the exchanges shown on ``self`` (one or several records): those whose main
+        document it is, and those it is linked to as another document (``exchange.log.link``)."""
+        documents = [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+        return ["|", "&", *documents, ("link_ids", "any", documents)]
 
     def _compute_exchange_count(self):
-        counts = dict(
-            self.env["exchange.log"]._read_group(
-                [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)],
-                groupby=["res_id"],
-                aggregates=["__count"],
-            )
-        )
+        """Each record's exchanges, as main or linked document, each exchange once; read with the
+        user's rights (the links follow their exchange's)."""
+        exchange_ids = {record_id: set() for record_id in self._origin.ids}
+        documents = [("res_model", "=", self._name), ("res_id", "in", self._origin.ids)]
+        for model, field in (("exchange.log", "id"), ("exchange.log.link", "exchange_id")):
+            groups = self.env[model]._read_group(documents, groupby=["res_id"], aggregates=[f"{field}:array_agg"])
+            for res_id, ids in groups:
+                exchange_ids[res_id].update(ids)
         for record in self:
-            record.exchange_count = counts.get(record._origin.id, 0)
+            record.exchange_count = len(exchange_ids.get(record._origin.id, ()))
 
     def action_log_exchange(self):
         """The "Log an exchange" button of the form: the dialog, pre-filled from this record."""

@@ -239,7 +239,14 @@ class ExchangeLog(models.Model):
             )
 
     def _post_on_documents(self):
-        """Leave a neutral note on each related document's chatter, linking back to the exchange.
+        """Leave a neutral note on each exchange's main document (see ``_post_on_document``)."""
+        for exchange in self:
+            document = exchange._get_readable_document()
+            if document:
+                exchange._post_on_document(document)
+
+    def _post_on_document(self, document):
+        """Leave a neutral note on ``document``'s chatter, linking back to the exchange.
 
         The note says only that an exchange was logged, with its reference and link: the
         readers of the document may not be readers of the exchange, so nothing of what was said
@@ -248,20 +255,19 @@ class ExchangeLog(models.Model):
         enough, a quotation needs the right to edit it); otherwise the document gets no note,
         the exchange still counts among its exchanges. Documents without a chatter get nothing.
         """
-        for exchange in self:
-            document = exchange._get_readable_document()
-            if not document or not isinstance(document, self.env.registry["mail.thread"]):
-                continue
-            if not document.has_access(document._get_mail_message_access(document.ids, "create")):
-                continue
-            # A Markup argument makes the translated text Markup, with the other arguments escaped.
-            body = self.env._("Exchange %(link)s logged.", link=exchange._get_html_link(title=exchange.name))
-            document.with_context(clean_context(self.env.context)).message_post(
-                body=body,
-                author_id=self.env.user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="exchange_tracking.mt_exchange_logged",
-            )
+        self.ensure_one()
+        if not isinstance(document, self.env.registry["mail.thread"]):
+            return
+        if not document.has_access(document._get_mail_message_access(document.ids, "create")):
+            return
+        # A Markup argument makes the translated text Markup, with the other arguments escaped.
+        body = self.env._("Exchange %(link)s logged.", link=self._get_html_link(title=self.name))
+        document.with_context(clean_context(self.env.context)).message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="exchange_tracking.mt_exchange_logged",
+        )
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -100,16 +100,7 @@ class ExchangeLog(models.Model):
         """The document's name as the current user may read it; a deleted document and one he
         may not read get the same neutral text, so that the name never probes existence."""
         for exchange in self:
-            document = exchange._get_readable_document()
-            name = False
-            if document:
-                try:
-                    name = document.display_name
-                except AccessError:
-                    name = False
-            if not name and exchange.res_model:
-                name = self.env._("%(model)s #%(id)s (not available)", model=exchange.res_model, id=exchange.res_id)
-            exchange.res_name = name
+            exchange.res_name = self._get_document_name(exchange.res_model, exchange.res_id)
 
     # ------------------------------------------------------------------
     # Onchanges
@@ -237,6 +228,21 @@ class ExchangeLog(models.Model):
             if company and company not in self.env.companies:
                 return None
         return record
+
+    @api.model
+    def _get_document_name(self, res_model, res_id):
+        """The name of the document ``res_model``/``res_id`` as the current user may read it; a
+        deleted document and one he may not read get the same neutral text (never probed)."""
+        document = self._get_readable_record(res_model, res_id)
+        name = False
+        if document:
+            try:
+                name = document.display_name
+            except AccessError:
+                name = False
+        if not name and res_model:
+            name = self.env._("%(model)s #%(id)s (not available)", model=res_model, id=res_id)
+        return name
 
     @api.model
     def _get_document_partner(self, document):

@@ -7,6 +7,7 @@ from . import (
     test_followup_sync,
     test_history,
     test_i18n,
+    test_linked_documents,
     test_note_audience,
     test_note_images,
     test_related_document,

@@ -13,7 +13,9 @@ class TestAccessRights(ExchangeTrackingCase):
         super().setUpClass()
         cls.reader = cls._new_user("exc_reader", "read_own")
         cls.creator = cls._new_user("exc_creator_only", "create")
-        cls.editor = cls._new_user("exc_editor", "edit_own", "read_all")
+        cls.editor = cls._new_user("exc_editor", "create", "read_all")
+        cls.editor_all = cls._new_user("exc_editor_all", "edit_all")
+        cls.cleaner = cls._new_user("exc_cleaner", "edit_all", "delete")
         cls.viewer_all = cls._new_user("exc_viewer_all", "read_all")
         cls.manager = cls._new_user("exc_manager", "manager")
         cls.mine = cls._create_exchange(cls.author)
@@ -42,9 +44,21 @@ class TestAccessRights(ExchangeTrackingCase):
             self._log(user=self.reader)
         exchange = self._log(user=self.creator)
         self.assertEqual(exchange.user_id, self.creator)
-        # Creating does not give the right to edit afterwards.
+        # Issue 16: as in Dolibarr, whoever creates exchanges edits his own, without another
+        # right (before, "Create exchanges" alone could not edit them afterwards).
+        exchange.with_user(self.creator).write({"direction": "incoming"})
+        self.assertEqual(exchange.direction, "incoming")
         with self.assertRaises(AccessError):
-            exchange.with_user(self.creator).write({"direction": "incoming"})
+            self.theirs.with_user(self.creator).write({"direction": "incoming"})
+        # ... and deletes nothing without "Delete exchanges", not even his own.
+        with self.assertRaises(AccessError):
+            exchange.with_user(self.creator).unlink()
+
+    def test_creator_edits_what_he_logged_for_a_colleague(self):
+        logged = self._log(user=self.creator)
+        logged.sudo().user_id = self.colleague  # what "choose the author" does
+        logged.with_user(self.creator).write({"direction": "incoming"})
+        self.assertEqual(logged.direction, "incoming")
 
     def test_edit_only_the_exchanges_one_authored(self):
         own = self._log(user=self.editor)
@@ -78,6 +92,35 @@ class TestAccessRights(ExchangeTrackingCase):
         self.viewer_all.groups_id += self.env.ref("exchange_tracking.group_exchange_confidential")
         exchange.invalidate_recordset()
         self.assertIn("Keep it quiet", exchange.with_user(self.viewer_all).confidential_note)
+
+    def test_edit_all_edits_every_exchange_but_deletes_none(self):
+        self.theirs.with_user(self.editor_all).write({"direction": "incoming"})
+        self.mine.with_user(self.editor_all).write({"direction": "incoming"})
+        self.assertEqual((self.theirs | self.mine).mapped("direction"), ["incoming", "incoming"])
+        for exchange in (self.theirs, self._log(user=self.editor_all)):
+            with self.assertRaises(AccessError):
+                exchange.with_user(self.editor_all).unlink()
+
+    def test_delete_follows_edit(self):
+        # "Delete exchanges" alone: one's own only; with "Edit all exchanges": every exchange.
+        with self.assertRaises(AccessError):
+            self.theirs.with_user(self.author).unlink()
+        self.theirs.with_user(self.cleaner).unlink()
+        self.assertFalse(self.theirs.exists())
+
+    def test_edit_all_stays_out_of_confidential_notes(self):
+        editor = self._new_user(
+            "exc_editor_all_selecting", "edit_all", extra_groups="exchange_tracking.group_exchange_user_selection"
+        )
+        exchange = self._log(user=self.colleague, confidential_note="<p>Keep it quiet</p>")
+        as_editor = exchange.with_user(editor)
+        self.assertFalse(as_editor.confidential_note)
+        as_editor.write({"description": "<p>Corrected by the office</p>"})
+        with self.assertRaises(AccessError):
+            as_editor.write({"confidential_note": "<p>Overwritten</p>"})
+        with self.assertRaises(AccessError):
+            as_editor.write({"user_id": editor.id})
+        self.assertIn("Keep it quiet", exchange.with_user(self.colleague).confidential_note)
 
     def test_manager_edits_and_deletes_all(self):
         self.theirs.with_user(self.manager).write({"direction": "incoming"})
@@ -151,6 +194,14 @@ class TestMultiCompany(ExchangeTrackingCase):
         # Seeing is not editing.
         with self.assertRaises(AccessError):
             self.exchange_b.with_user(self.all_companies_a).write({"direction": "incoming"})
+
+    def test_edit_all_stays_in_ones_companies(self):
+        editor_a = self._new_user("exc_editor_all_a", "edit_all", "delete", companies=self.company_a)
+        self.exchange_a.with_user(editor_a).write({"direction": "incoming"})
+        with self.assertRaises(AccessError):
+            self.exchange_b.with_user(editor_a).write({"direction": "incoming"})
+        with self.assertRaises(AccessError):
+            self.exchange_b.with_user(editor_a).unlink()
 
     def test_shared_exchanges_are_seen_by_every_company(self):
         self.company_b.exchange_shared = True

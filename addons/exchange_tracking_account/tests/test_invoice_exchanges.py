@@ -85,7 +85,8 @@ class TestInvoiceExchanges(AccountTestInvoicingCommon):
         Log = self.env["exchange.log"].with_user(self.accountant)
         kinds = dict(Log.fields_get(["res_reference"])["res_reference"]["selection"])
         self.assertEqual(kinds.get("account.move"), "Invoice")
-        self.assertLessEqual(set(kinds), {"account.move", "sale.order"}, "business documents only")
+        business = {"account.move", "sale.order", "purchase.order", "project.project"}
+        self.assertLessEqual(set(kinds), business, "business documents only")
         sequence = self.env.ref("exchange_tracking.seq_exchange_log")
         form = Form(Log)
         form.res_reference = self.invoice

@@ -1,0 +1,1 @@
+from . import test_project_exchanges, test_project_links
