@@ -1,4 +1,5 @@
 from . import (
+    calendar_event,
     exchange_confidential_note,
     exchange_document_mixin,
     exchange_log,

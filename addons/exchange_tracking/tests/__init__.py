@@ -4,6 +4,7 @@ from . import (
     test_confidentiality,
     test_exchange_log,
     test_followup,
+    test_followup_calendar,
     test_followup_sync,
     test_history,
     test_i18n,
