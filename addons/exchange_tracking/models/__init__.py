@@ -9,6 +9,7 @@ from . import (
     exchange_log_followup,
     exchange_log_followup_planning,
     exchange_log_history,
+    exchange_log_product,
     exchange_mode,
     exchange_subject,
     mail_activity,
