@@ -186,7 +186,10 @@ class ExchangeLog(models.Model):
     def _compute_followup_reminder_minutes(self):
         for exchange in self:
             factor = REMINDER_INTERVAL_MINUTES.get(exchange.followup_reminder_interval, 1)
-            exchange.followup_reminder_minutes = exchange.followup_reminder_duration * factor
+            # Bounded just past what _check_followup_reminder accepts: an absurd delay (a
+            # billion days) is refused with its message, not by PostgreSQL's integer range.
+            minutes = exchange.followup_reminder_duration * factor
+            exchange.followup_reminder_minutes = max(-1, min(minutes, MAX_REMINDER_MINUTES + 1))
 
     def _inverse_followup_reminder_minutes(self):
         for exchange in self:

@@ -94,6 +94,13 @@ class TestFollowupCalendar(ExchangeTrackingCase):
                 followup_reminder_duration=-2,
                 followup_reminder_interval="hours",
             )
+        with self.assertRaisesRegex(ValidationError, "1000000000 days before the follow-up is too early"):
+            self._log(
+                followup_datetime=self._in(days=60),
+                followup_reminder=True,
+                followup_reminder_duration=10**9,
+                followup_reminder_interval="days",
+            )
         with self.assertRaisesRegex(ValidationError, "31 days before the follow-up is too early"):
             self._log(
                 followup_datetime=self._in(days=60),
