@@ -27,6 +27,7 @@ PAGES = {
     "dunning_strategy": "/odoo/action-dunning_strategy.action_dunning_strategy",
     "quotation_followups": "/odoo/action-dunning_strategy_sale.action_dunning_quotation_mass",
     "exchanges": "/odoo/action-exchange_tracking.action_exchange_log",
+    "exchange_followup_calendar": "/odoo/calendar",
     "customer_dunning": "/odoo/action-dunning_strategy.action_dunning_partner",
     "worklist": "/odoo/action-dunning_strategy.action_dunning_worklist",
     "customer_followup": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",

@@ -1,7 +1,7 @@
 {
     "name": "Exchange Tracking",
     "summary": "Log every call, email and meeting with a customer, with follow-ups and confidential notes",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.0.2",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "Dunning Strategy Contributors",

@@ -1,4 +1,5 @@
 from . import (
+    calendar_event,
     exchange_confidential_note,
     exchange_document_mixin,
     exchange_log,
@@ -10,6 +11,7 @@ from . import (
     exchange_log_history,
     exchange_log_link,
     exchange_log_linked_documents,
+    exchange_log_product,
     exchange_mode,
     exchange_subject,
     mail_activity,

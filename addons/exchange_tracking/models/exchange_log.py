@@ -89,7 +89,8 @@ class ExchangeLog(models.Model):
         "product.product",
         string="Products",
         check_company=True,
-        default=lambda self: self.env.company.exchange_default_product_ids,
+        # the company's list of products when it has one (exchange_log_product)
+        domain="[('id', 'in', product_allowed_ids)] if product_allowed_ids else []",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -119,6 +120,8 @@ class ExchangeLog(models.Model):
         compute="_compute_description_short",
         store=True,
     )
+    # The full description as plain text, for lists that do not shorten descriptions.
+    description_text = fields.Text(string="Full Description", compute="_compute_description_text")
     date = fields.Datetime(required=True, copy=False, default=fields.Datetime.now, tracking=True, index=True)
     company_id = fields.Many2one(
         "res.company",
@@ -169,6 +172,13 @@ class ExchangeLog(models.Model):
             text = html2plaintext(exchange.description or "").strip() if not is_html_empty(exchange.description) else ""
             exchange.description_short = (
                 textwrap.shorten(text, DESCRIPTION_SHORT_LENGTH, placeholder=" …") if text else False
+            )
+
+    @api.depends("description")
+    def _compute_description_text(self):
+        for exchange in self:
+            exchange.description_text = (
+                False if is_html_empty(exchange.description) else html2plaintext(exchange.description).strip()
             )
 
     # ------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 # The fields a user fills to plan a follow-up: writing one of them plans it again.
@@ -11,6 +11,9 @@ FOLLOWUP_FIELDS = {
     "followup_datetime",
     "followup_note",
     "followup_reminder",
+    "followup_reminder_type",
+    "followup_reminder_duration",
+    "followup_reminder_interval",
     "followup_reminder_minutes",
 }
 # Written by the follow-up engine only (as superuser): a caller's value would fake the state of a
@@ -18,14 +21,16 @@ FOLLOWUP_FIELDS = {
 FOLLOWUP_ENGINE_FIELDS = {"followup_state", "followup_done_date", "followup_activity_id", "followup_event_id"}
 # Filling the form takes a moment: a follow-up planned "now" is not rejected as past.
 FOLLOWUP_PAST_TOLERANCE = timedelta(minutes=5)
-# thirty days: an email reminder further ahead means nothing, and the calendar's alarm dates
+# thirty days: a reminder further ahead means nothing, and the calendar's alarm dates
 # computed from it overflow
 MAX_REMINDER_MINUTES = 30 * 24 * 60
+# The units of a reminder's delay, as calendar.alarm counts them.
+REMINDER_INTERVAL_MINUTES = {"minutes": 1, "hours": 60, "days": 24 * 60}
 
 
 class ExchangeLog(models.Model):
-    """The follow-up planned at the end of an exchange: an activity for the assignee and,
-    when an email reminder is asked, a calendar event with its alarm.
+    """The follow-up planned at the end of an exchange: an activity for the assignee and a
+    calendar event in the assignee's agenda, with an alarm when a reminder is asked.
 
     The follow-up's state and records are owned by this engine: ``_plan_followups`` plans,
     moves or cancels them after the exchange is written, ``_close_followups_by`` closes them
@@ -39,8 +44,7 @@ class ExchangeLog(models.Model):
     followup_datetime = fields.Datetime(
         string="Follow-up On",
         copy=False,
-        help="Set a date and time to plan a follow-up: an activity for the assignee, "
-        "and a calendar event when an email reminder is asked.",
+        help="Set a date and time to plan a follow-up: an activity and a calendar event for the assignee.",
     )
     followup_type = fields.Selection(
         [("call", "Call"), ("meeting", "Meeting"), ("todo", "To-Do")],
@@ -65,10 +69,33 @@ class ExchangeLog(models.Model):
         domain="[('commercial_partner_id', '=', commercial_partner_id)]",
     )
     followup_note = fields.Text(string="Follow-up Description", copy=False)
-    followup_reminder = fields.Boolean(string="Email Reminder", copy=False)
+    followup_reminder = fields.Boolean(
+        string="Reminder",
+        copy=False,
+        help="Remind the assignee before the follow-up, by email or by a notification in Odoo.",
+    )
+    followup_reminder_type = fields.Selection(
+        [("email", "Email"), ("notification", "Notification")],
+        string="Reminder Type",
+        default="email",
+        required=True,
+        copy=False,
+    )
+    followup_reminder_duration = fields.Integer(string="Remind Before", default=15, copy=False)
+    followup_reminder_interval = fields.Selection(
+        [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")],
+        string="Reminder Unit",
+        default="minutes",
+        required=True,
+        copy=False,
+    )
+    # The delay in minutes, as calendar.alarm's duration_minutes; writing it (the API before
+    # units existed) sets a delay in minutes.
     followup_reminder_minutes = fields.Integer(
         string="Reminder (minutes before)",
-        default=15,
+        compute="_compute_followup_reminder_minutes",
+        inverse="_inverse_followup_reminder_minutes",
+        store=True,
         copy=False,
     )
     followup_state = fields.Selection(
@@ -121,37 +148,53 @@ class ExchangeLog(models.Model):
                     )
                 )
 
-    @api.constrains("followup_reminder", "followup_reminder_minutes", "followup_datetime")
+    @api.constrains(
+        "followup_reminder", "followup_reminder_duration", "followup_reminder_interval", "followup_datetime"
+    )
     def _check_followup_reminder(self):
         for exchange in self:
-            if exchange.followup_reminder_minutes < 0:
+            delay = exchange._get_followup_reminder_label()
+            if exchange.followup_reminder_duration < 0:
                 raise ValidationError(
                     self.env._(
-                        "A reminder %(minutes)s minutes before the follow-up is not possible: "
-                        "give zero or a positive number of minutes.",
-                        minutes=exchange.followup_reminder_minutes,
+                        "A reminder %(delay)s before the follow-up is not possible: give zero or a positive number.",
+                        delay=delay,
                     )
                 )
             if exchange.followup_reminder_minutes > MAX_REMINDER_MINUTES:
                 raise ValidationError(
                     self.env._(
-                        "A reminder %(minutes)s minutes before the follow-up is too early: give at most "
+                        "A reminder %(delay)s before the follow-up is too early: give at most "
                         "%(max)s minutes (thirty days).",
-                        minutes=exchange.followup_reminder_minutes,
+                        delay=delay,
                         max=MAX_REMINDER_MINUTES,
                     )
                 )
             if exchange.followup_reminder and not exchange.followup_datetime:
                 raise ValidationError(
                     self.env._(
-                        "An email reminder needs the date and time of the follow-up (exchange %(exchange)s).",
+                        "A reminder needs the date and time of the follow-up (exchange %(exchange)s).",
                         exchange=exchange.name,
                     )
                 )
 
     # ------------------------------------------------------------------
-    # Computes
+    # Computes, inverses
     # ------------------------------------------------------------------
+
+    @api.depends("followup_reminder_duration", "followup_reminder_interval")
+    def _compute_followup_reminder_minutes(self):
+        for exchange in self:
+            factor = REMINDER_INTERVAL_MINUTES.get(exchange.followup_reminder_interval, 1)
+            # Bounded just past what _check_followup_reminder accepts: an absurd delay (a
+            # billion days) is refused with its message, not by PostgreSQL's integer range.
+            minutes = exchange.followup_reminder_duration * factor
+            exchange.followup_reminder_minutes = max(-1, min(minutes, MAX_REMINDER_MINUTES + 1))
+
+    def _inverse_followup_reminder_minutes(self):
+        for exchange in self:
+            exchange.followup_reminder_duration = exchange.followup_reminder_minutes
+            exchange.followup_reminder_interval = "minutes"
 
     @api.depends("followup_datetime", "followup_state")
     def _compute_followup_overdue(self):
@@ -229,8 +272,22 @@ class ExchangeLog(models.Model):
         """The follow-up activity of ``self`` was deleted (from the chatter, or with its calendar
         event): the planned follow-ups are cancelled. Called by ``mail.activity.unlink``."""
         planned = self.filtered(lambda exchange: exchange.followup_state == "planned")
-        # sudo: bookkeeping of the activity the user was allowed to delete.
-        planned.sudo().write({"followup_state": "cancelled", "followup_activity_id": False})
+        events = planned.followup_event_id.sudo()
+        # sudo: bookkeeping of the activity the user was allowed to delete; its event, the
+        # follow-up's own, leaves the agenda with it.
+        planned.sudo().write({"followup_state": "cancelled", "followup_activity_id": False, "followup_event_id": False})
+        if events:
+            events.exists().unlink()
+
+    def _on_followup_event_removed(self):
+        """The follow-up event of ``self`` was deleted from the calendar, and its activity with
+        it: the planned follow-ups are cancelled. Called by ``calendar.event.unlink``."""
+        planned = self.filtered(lambda exchange: exchange.followup_state == "planned")
+        activities = planned.followup_activity_id.sudo()
+        # sudo: bookkeeping of the event the user was allowed to delete.
+        planned.sudo().write({"followup_state": "cancelled", "followup_activity_id": False, "followup_event_id": False})
+        if activities:
+            activities.exists().unlink()
 
     def _check_followup_engine_values(self, vals_list, creating=True):
         """Refuse a caller's value for a field the follow-up engine owns (``FOLLOWUP_ENGINE_FIELDS``).
@@ -258,5 +315,16 @@ class ExchangeLog(models.Model):
                     )
                 )
 
+    def _get_followup_reminder_label(self):
+        """The reminder's delay as the user gave it: "2 hours"."""
+        self.ensure_one()
+        units = dict(self._fields["followup_reminder_interval"]._description_selection(self.env))
+        unit = units.get(self.followup_reminder_interval, "")
+        return f"{self.followup_reminder_duration} {unit.lower()}"
+
     def _set_followup_done(self):
+        """The follow-up is done: its event stays in the agenda as what happened, without the
+        reminder, which has nothing left to remind."""
+        # sudo: engine-owned state and the event the engine planned (see _plan_followups).
         self.sudo().write({"followup_state": "done", "followup_done_date": fields.Datetime.now()})
+        self.sudo().followup_event_id.exists().write({"alarm_ids": [Command.clear()]})

@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.tools import clean_context, plaintext2html
 
+from .exchange_log_followup import REMINDER_INTERVAL_MINUTES
+
 # Activity types of a follow-up.
 FOLLOWUP_ACTIVITY_TYPES = {
     "call": "mail.mail_activity_data_call",
@@ -16,7 +18,7 @@ FOLLOWUP_EVENT_DURATION = timedelta(minutes=30)
 
 class ExchangeLog(models.Model):
     """Planning a follow-up: the activity for the assignee on the document or the partner, and
-    the calendar event with its email alarm when a reminder is asked.
+    the event in the assignee's calendar, with an alarm when a reminder is asked.
 
     ``_plan_followups`` is the entry point, called once the exchange is written; each step is
     a short method: the activity, the event, and the values they are written with.
@@ -38,7 +40,7 @@ class ExchangeLog(models.Model):
         return self.partner_id
 
     def _plan_followups(self):
-        """Create, update or cancel the follow-up activity and reminder event of each exchange.
+        """Create, update or cancel the follow-up activity and calendar event of each exchange.
 
         One exchange never has more than one follow-up activity; a follow-up that is done is
         history and is left alone. The activity and the event belong to the exchange: they are
@@ -55,7 +57,7 @@ class ExchangeLog(models.Model):
                 exchange._cancel_followup()
 
     def _plan_followup(self):
-        """Create or update the activity and the reminder event of one follow-up; it is planned."""
+        """Create or update the activity and the calendar event of one follow-up; it is planned."""
         self.ensure_one()
         activity = self._plan_followup_activity()
         event = self._plan_followup_event(activity)
@@ -93,33 +95,28 @@ class ExchangeLog(models.Model):
         )
 
     def _plan_followup_event(self, activity):
-        """Write the reminder event of the follow-up when one is asked, else remove it.
+        """Write the follow-up's event in the assignee's agenda, created at first and linked
+        to the activity (core calendar then keeps the activity's deadline with the event's).
 
-        Returns the event, or an empty recordset."""
+        Every follow-up has a date and time, so every planned follow-up is in the agenda, as
+        Dolibarr puts it; the event carries an alarm only when a reminder is asked."""
         self.ensure_one()
-        # sudo: as for the activity, the event belongs to the exchange.
-        event = self.followup_event_id.sudo()
-        if not self.followup_reminder:
-            if event:
-                # calendar cascades the deletion of an event to its activities: unlink them first.
-                activity.calendar_event_id = False
-                event.unlink()
-            return self.env["calendar.event"].sudo()
         vals = self._get_followup_event_vals()
+        # sudo: as for the activity, the event belongs to the exchange. The assignee's time zone
+        # gives the activity's day, as _get_followup_deadline does. No invitation email: the
+        # event is the assignee's own, who is told by the activity already.
+        Event = self.env["calendar.event"].sudo().with_context(tz=self._get_followup_tz(), no_mail_to_attendees=True)
+        event = Event.browse(self.followup_event_id.id)
         if event:
             event.write(vals)
             return event
-        return (
-            self.env["calendar.event"]
-            .sudo()
-            .create(
-                {
-                    **vals,
-                    "res_model_id": activity.res_model_id.id,
-                    "res_id": activity.res_id,
-                    "activity_ids": [Command.set(activity.ids)],
-                }
-            )
+        return Event.create(
+            {
+                **vals,
+                "res_model_id": activity.res_model_id.id,
+                "res_id": activity.res_id,
+                "activity_ids": [Command.set(activity.ids)],
+            }
         )
 
     def _get_followup_assignee(self):
@@ -131,11 +128,16 @@ class ExchangeLog(models.Model):
         activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPES[self.followup_type or "todo"], raise_if_not_found=False)
         return activity_type or self.env.ref("mail.mail_activity_data_todo")
 
+    def _get_followup_tz(self):
+        self.ensure_one()
+        return self._get_followup_assignee().tz or self.env.user.tz or "UTC"
+
     def _get_followup_deadline(self):
         """The day of the follow-up in the assignee's time zone: an activity is due on a date."""
         self.ensure_one()
-        tz = self._get_followup_assignee().tz or self.env.user.tz or "UTC"
-        return fields.Datetime.context_timestamp(self.with_context(tz=tz), self.followup_datetime).date()
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._get_followup_tz()), self.followup_datetime
+        ).date()
 
     def _get_followup_activity_vals(self):
         self.ensure_one()
@@ -157,7 +159,7 @@ class ExchangeLog(models.Model):
             "stop": self.followup_datetime + FOLLOWUP_EVENT_DURATION,
             "user_id": assignee.id,
             "partner_ids": [Command.set(assignee.partner_id.ids)],
-            "alarm_ids": [Command.set(self._get_reminder_alarm(self.followup_reminder_minutes).ids)],
+            "alarm_ids": [Command.set(self._get_followup_alarm().ids)],
         }
 
     def _get_followup_summary(self):
@@ -185,21 +187,37 @@ class ExchangeLog(models.Model):
         lines.append(Markup("<p>%s</p>") % origin)
         return Markup("").join(lines)
 
-    @api.model
-    def _get_reminder_alarm(self, minutes):
-        """The email alarm ``minutes`` before an event: an existing one, or a new one.
+    def _get_followup_alarm(self):
+        """The alarm of the follow-up's reminder, or an empty recordset without a reminder."""
+        self.ensure_one()
+        if not self.followup_reminder:
+            return self.env["calendar.alarm"]
+        return self._get_reminder_alarm(
+            self.followup_reminder_type, self.followup_reminder_duration, self.followup_reminder_interval
+        )
 
-        Alarms are shared configuration records; they are looked up and created as superuser.
+    @api.model
+    def _get_reminder_alarm(self, alarm_type, duration, interval="minutes"):
+        """The alarm of type ``alarm_type`` (email, notification) ``duration`` ``interval``
+        (minutes, hours, days) before an event: an existing one, or a new one.
+
+        Alarms are shared configuration records, matched on their type and delay in minutes so
+        that "1 hour" finds calendar's own "1 Hours" alarm and no alarm is made twice. They are
+        looked up and created as superuser.
         """
         alarms = self.env["calendar.alarm"].sudo()
-        alarm = alarms.search([("alarm_type", "=", "email"), ("duration_minutes", "=", minutes)], limit=1)
+        minutes = duration * REMINDER_INTERVAL_MINUTES.get(interval, 1)
+        alarm = alarms.search([("alarm_type", "=", alarm_type), ("duration_minutes", "=", minutes)], limit=1)
         if not alarm:
+            type_label = dict(alarms._fields["alarm_type"]._description_selection(self.env))[alarm_type]
+            unit_label = dict(alarms._fields["interval"]._description_selection(self.env))[interval]
             alarm = alarms.create(
                 {
-                    "name": self.env._("Email - %(minutes)s minutes", minutes=minutes),
-                    "alarm_type": "email",
-                    "duration": minutes,
-                    "interval": "minutes",
+                    # calendar's own naming: "Email - 3 Hours"
+                    "name": f"{type_label} - {duration} {unit_label}",
+                    "alarm_type": alarm_type,
+                    "duration": duration,
+                    "interval": interval,
                 }
             )
         return alarm

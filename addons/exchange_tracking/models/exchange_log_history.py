@@ -20,8 +20,9 @@ class ExchangeLog(models.Model):
 
         For a partner, the exchanges and messages of its contacts are included. Everything is
         read with the current user's rights: an exchange or message they may not read never
-        appears. Returns ``{"record": {...}, "entries": [...]}``, at most ``limit`` entries
-        (``HISTORY_LIMIT`` by default, never more than ``HISTORY_MAX_LIMIT``).
+        appears. Returns ``{"record": {...}, "entries": [...], "followups": [...]}``: at most
+        ``limit`` entries (``HISTORY_LIMIT`` by default, never more than ``HISTORY_MAX_LIMIT``),
+        and the follow-ups still planned on those exchanges, soonest first (as many, at most).
         """
         try:
             limit = min(max(int(limit or HISTORY_LIMIT), 1), HISTORY_MAX_LIMIT)
@@ -47,6 +48,9 @@ class ExchangeLog(models.Model):
             ("subtype_id", "!=", link_subtype.id),
         ]
         exchanges = self.search(exchange_domain, limit=limit)
+        planned = self.search(
+            [*exchange_domain, ("followup_state", "=", "planned")], limit=limit, order="followup_datetime, id"
+        )
         messages = self.env["mail.message"].search(message_domain, limit=limit, order="date desc, id desc")
         entries = [exchange._get_history_entry() for exchange in exchanges]
         entries += [self._get_message_history_entry(message) for message in messages]
@@ -54,6 +58,22 @@ class ExchangeLog(models.Model):
         return {
             "record": {"model": record._name, "id": record.id, "display_name": record.display_name},
             "entries": entries[:limit],
+            "followups": [exchange._get_history_followup() for exchange in planned],
+        }
+
+    def _get_history_followup(self):
+        """A planned follow-up as the history shows it, above the past exchanges."""
+        self.ensure_one()
+        return {
+            "key": f"followup-{self.id:010d}",
+            "id": self.id,
+            "date": fields.Datetime.to_string(self.followup_datetime),
+            "name": self.name,
+            "kind": dict(self._fields["followup_type"]._description_selection(self.env)).get(self.followup_type, ""),
+            "assignee": self._get_followup_assignee().sudo().name,
+            "contact": (self.followup_contact_id or self.partner_id).sudo().display_name,
+            "note": self.followup_note or "",
+            "overdue": self.followup_overdue,
         }
 
     def _get_history_entry(self):

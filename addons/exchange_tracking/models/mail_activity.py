@@ -43,6 +43,14 @@ class MailActivity(models.Model):
         exchanges._on_followup_activity_removed()
         return result
 
+    def unlink_w_meeting(self):
+        """Core's "delete with its meeting", where the meeting may be gone already: a follow-up's
+        activity takes its event along (``exchange.log._on_followup_activity_removed``)."""
+        events = self.calendar_event_id
+        result = self.unlink()
+        events.exists().unlink()
+        return result
+
     def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
         """On an exchange follow-up, "Done & Schedule Next" logs the next exchange.
 

@@ -15,13 +15,15 @@ class ResCompany(models.Model):
         string="Default Exchange Subject",
         check_company=True,
     )
-    exchange_default_product_ids = fields.Many2many(
+    # The relation table of the former "default products", whose rows are this list now.
+    exchange_product_ids = fields.Many2many(
         "product.product",
         "res_company_exchange_product_rel",
         "company_id",
         "product_id",
-        string="Default Exchange Products",
+        string="Products of Exchanges",
         check_company=True,
+        help="The products an exchange may be about. Empty: any product.",
     )
     exchange_shared = fields.Boolean(
         string="Exchanges Shared with All Companies",

@@ -24,7 +24,7 @@ class ResConfigSettings(models.TransientModel):
         implied_group="exchange_tracking.group_exchange_use_collaborators",
     )
     group_exchange_list_description = fields.Boolean(
-        string="Short Descriptions in Lists",
+        string="Shorten Descriptions in Lists",
         implied_group="exchange_tracking.group_exchange_list_description",
     )
     exchange_button_display = fields.Selection(
@@ -46,8 +46,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.exchange_default_subject_id",
         readonly=False,
     )
-    exchange_default_product_ids = fields.Many2many(
-        related="company_id.exchange_default_product_ids",
+    exchange_product_ids = fields.Many2many(
+        related="company_id.exchange_product_ids",
         readonly=False,
     )
     exchange_shared = fields.Boolean(

@@ -34,7 +34,9 @@ class TestFollowup(ExchangeTrackingCase):
         self.assertEqual(activity.date_deadline, local_when.date())
         self.assertIn("Claire Martin", activity.summary)
         self.assertIn("Call back about the spring order", activity.note)
-        self.assertFalse(exchange.followup_event_id, "no reminder asked: no calendar event")
+        event = exchange.followup_event_id
+        self.assertEqual(event.start, when, "every follow-up is in the agenda")
+        self.assertFalse(event.alarm_ids, "no reminder asked: no alarm")
         # It shows in the assignee's activity systray.
         groups = self.colleague.with_user(self.colleague)._get_activity_groups()
         self.assertIn("res.partner", [group["model"] for group in groups])
@@ -110,13 +112,15 @@ class TestFollowup(ExchangeTrackingCase):
             activity.date_deadline,
             fields.Datetime.context_timestamp(exchange.with_context(tz="Europe/Paris"), later).date(),
         )
-        # Dropping the reminder removes the event, not the activity.
+        # Dropping the reminder drops the alarm; the follow-up stays in the agenda.
         exchange.with_user(self.author).followup_reminder = False
-        self.assertFalse(event.exists())
+        self.assertTrue(event.exists())
+        self.assertFalse(event.alarm_ids)
         self.assertTrue(activity.exists())
-        # Dropping the date cancels the follow-up.
+        # Dropping the date cancels the follow-up and takes it out of the agenda.
         exchange.with_user(self.author).followup_datetime = False
         self.assertFalse(activity.exists())
+        self.assertFalse(event.exists())
         self.assertEqual(exchange.followup_state, "cancelled")
 
     def test_activity_done_marks_the_followup_done(self):

@@ -31,14 +31,14 @@ class TestSettings(ExchangeTrackingCase):
         self._save_settings(
             exchange_default_mode_id=self.mode_meeting.id,
             exchange_default_subject_id=subject.id,
-            exchange_default_product_ids=[(6, 0, product.ids)],
+            exchange_product_ids=[(6, 0, product.ids)],
             exchange_followup_past_days=3,
         )
         self.assertEqual(self.company.exchange_followup_past_days, 3)
+        self.assertEqual(self.company.exchange_product_ids, product)
         exchange = self.env["exchange.log"].with_user(self.author).create({"partner_id": self.customer.id})
-        self.assertEqual(
-            (exchange.mode_id, exchange.subject_id, exchange.product_ids), (self.mode_meeting, subject, product)
-        )
+        self.assertEqual((exchange.mode_id, exchange.subject_id), (self.mode_meeting, subject))
+        self.assertFalse(exchange.product_ids, "the list of products limits the choice, it fills nothing")
 
     def test_group_settings(self):
         self._save_settings(group_exchange_user_selection=True, group_exchange_use_confidential=False)

@@ -29,6 +29,7 @@ class TestExchangeTours(HttpCase):
         self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.customer.id))
         alarm = exchange.followup_event_id.alarm_ids
         self.assertEqual((alarm.alarm_type, alarm.duration_minutes), ("email", 30))
+        self.assertEqual((exchange.followup_reminder_duration, exchange.followup_reminder_interval), (30, "minutes"))
 
         self.start_tour(f"/odoo/exchanges/{exchange.id}", "exchange_tracking_outsider_tour", login=self.outsider.login)
 
@@ -45,3 +46,12 @@ class TestExchangeTours(HttpCase):
         self.assertTrue(admin.has_group("exchange_tracking.group_exchange_form_button"))
         self.assertFalse(admin.has_group("exchange_tracking.group_exchange_systray"))
         self.assertEqual(self.env.company.exchange_followup_past_days, 3)
+
+    def test_followup_reaches_the_calendar(self):
+        self.start_tour("/odoo/exchanges/new", "exchange_tracking_followup_calendar_tour", login="admin")
+        exchange = self.env["exchange.log"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(exchange), 1)
+        event = exchange.followup_event_id
+        self.assertEqual(event.start, exchange.followup_datetime)
+        self.assertIn(self.env.ref("base.user_admin").partner_id, event.partner_ids)
+        self.assertEqual(event.alarm_ids, self.env.ref("calendar.alarm_notif_4"), "core's “2 Hours” notification")

@@ -7,8 +7,9 @@ import { Layout } from "@web/search/layout";
 import { getDefaultConfig } from "@web/views/view";
 
 /**
- * History of a record (partner, quotation, invoice...): its exchanges and its chatter
- * messages interleaved by date, newest first. Data comes from exchange.log.get_history,
+ * History of a record (partner, quotation, invoice...): the follow-ups planned on its
+ * exchanges, soonest first, then its exchanges and its chatter messages interleaved by date,
+ * newest first. Data comes from exchange.log.get_history,
  * which reads everything with the user's rights.
  */
 export class ExchangeHistoryAction extends Component {
@@ -24,7 +25,7 @@ export class ExchangeHistoryAction extends Component {
         const params = this.props.action.params || {};
         this.resModel = params.res_model;
         this.resId = params.res_id;
-        this.state = useState({ loaded: false, record: null, entries: [] });
+        this.state = useState({ loaded: false, record: null, entries: [], followups: [] });
         onWillStart(() => this.load());
     }
 
@@ -36,6 +37,7 @@ export class ExchangeHistoryAction extends Component {
             ]);
             this.state.record = result.record;
             this.state.entries = result.entries;
+            this.state.followups = result.followups || [];
         }
         this.state.loaded = true;
     }
@@ -48,10 +50,14 @@ export class ExchangeHistoryAction extends Component {
         if (entry.type !== "exchange") {
             return;
         }
+        await this.openExchange(entry.id);
+    }
+
+    async openExchange(exchangeId) {
         await this.actionService.doAction({
             type: "ir.actions.act_window",
             res_model: "exchange.log",
-            res_id: entry.id,
+            res_id: exchangeId,
             views: [[false, "form"]],
         });
     }

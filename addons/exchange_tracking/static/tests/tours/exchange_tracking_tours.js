@@ -1,4 +1,6 @@
+import { formatDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 const FOLLOWUP_DATE = "01/15/2035 10:00:00";
 
@@ -71,13 +73,13 @@ registry.category("web_tour.tours").add("exchange_tracking_systray_tour", {
             run: "edit Call back with the price list",
         },
         {
-            content: "Ask for an email reminder",
+            content: "Ask for a reminder (by email, the default)",
             trigger: ".modal .o_field_widget[name=followup_reminder] input",
             run: "check",
         },
         {
             content: "30 minutes before",
-            trigger: ".modal .o_field_widget[name=followup_reminder_minutes] input",
+            trigger: ".modal .o_field_widget[name=followup_reminder_duration] input",
             run: "edit 30",
         },
         {
@@ -211,4 +213,91 @@ registry.category("web_tour.tours").add("exchange_tracking_settings_tour", {
             trigger: ".o_main_navbar:not(:has(.o_exchange_systray_button)) .o_menu_systray",
         },
     ],
+});
+
+registry.category("web_tour.tours").add("exchange_tracking_followup_calendar_tour", {
+    steps: () => {
+        // Tomorrow at 10:00: the calendar's day view shows it one "next" away from today.
+        const followupDate = luxon.DateTime.now()
+            .plus({ days: 1 })
+            .set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+        return [
+            {
+                content: "A new exchange",
+                trigger: ".o_form_view .o_field_widget[name=partner_id] input",
+                run: "edit Tour Bakery",
+            },
+            {
+                trigger: ".o-autocomplete--dropdown-item a:contains(Tour Bakery SARL)",
+                run: "click",
+            },
+            {
+                content: "Open the follow-up tab",
+                trigger: ".o_form_view .o_notebook a.nav-link:contains(Follow-up)",
+                run: "click",
+            },
+            {
+                content: "Plan the follow-up tomorrow at 10:00",
+                trigger: ".o_form_view .o_field_widget[name=followup_datetime] input",
+                run: `edit ${formatDateTime(followupDate)}`,
+            },
+            {
+                content: "Close the date picker",
+                trigger: ".o_form_view .o_field_widget[name=followup_note] textarea",
+                run: "edit Present the calendar of deliveries",
+            },
+            {
+                content: "Ask for a reminder",
+                trigger: ".o_form_view .o_field_widget[name=followup_reminder] input",
+                run: "check",
+            },
+            {
+                content: "By a notification",
+                trigger: ".o_form_view .o_field_widget[name=followup_reminder_type] .o_radio_item:contains(Notification) input",
+                run: "click",
+            },
+            {
+                content: "2 hours before",
+                trigger: ".o_form_view .o_field_widget[name=followup_reminder_duration] input",
+                run: "edit 2",
+            },
+            {
+                trigger: ".o_form_view .o_field_widget[name=followup_reminder_interval] select",
+                run: 'select "hours"',
+            },
+            {
+                content: "Save the exchange",
+                trigger: ".o_form_view .o_form_button_save",
+                run: "click",
+            },
+            {
+                content: "Saved: the follow-up has its calendar event",
+                trigger: ".o_form_view .o_field_widget[name=followup_event_id] a",
+            },
+            stepUtils.showAppsMenuItem(),
+            {
+                content: "Open the Calendar",
+                trigger: '.o_app[data-menu-xmlid="calendar.mail_menu_calendar"]',
+                run: "click",
+            },
+            {
+                content: "Show one day",
+                trigger: ".o_calendar_view .scale_button_selection",
+                run: "click",
+            },
+            {
+                trigger: ".o_scale_button_day",
+                run: "click",
+            },
+            {
+                content: "Go to tomorrow",
+                trigger: ".o_calendar_view .o_calendar_button_next",
+                run: "click",
+            },
+            {
+                content: "The follow-up is in the agenda",
+                trigger: ".o_calendar_renderer .fc-event .o_event_title:contains(Follow-up of EXC-):contains(Tour Bakery SARL)",
+            },
+        ];
+    },
 });
