@@ -49,7 +49,9 @@
             "dunning_strategy/static/tests/tours/**/*",
         ],
     },
-    "external_dependencies": {"python": ["weasyprint", "mjml-python", "pypdf"]},
+    "external_dependencies": {
+        "python": ["lxml", "markupsafe", "mjml-python", "psycopg2", "pypdf", "pytz", "weasyprint"]
+    },
     "installable": True,
     "application": False,
 }
