@@ -103,3 +103,10 @@ class TestDunningSchedule(DunningCommon):
                 {"name": "Sneaky", "company_id": self.company.id, "last_scheduled_date": date(2026, 3, 2)}
             )
         self.strategy.with_user(manager).run_time = 8.0  # the schedule itself is the manager's
+
+    def test_an_hourly_pass_with_nothing_due_is_cheap(self):
+        """Most passes find nothing to start: one query says so, one more finds no unfinished run."""
+        self._cron(datetime(2026, 3, 2, 8, 0))  # warm the caches (10:00 in Paris: nothing due)
+        self.env.invalidate_all()
+        with self.assertQueryCount(2), freeze_time(datetime(2026, 3, 2, 9, 0)):
+            self.env["dunning.strategy"]._cron_run_dunning()
