@@ -106,5 +106,5 @@ def test_prefork_server_with_default_limits_finishes_a_3000_letter_run(new_serve
     assert letters and not end_error, "the run's letters merged into one PDF"
     log = server.logfile.read_text(errors="replace")
     assert not KILLED.findall(log), [line for line in log.splitlines() if KILLED.search(line)][:5]
-    passes = len(re.findall(r"Job 'Dunning: daily run' \(\d+\) processed (\d+) records", log))
+    passes = len(re.findall(r"Job 'Dunning: scheduled runs' \(\d+\) processed (\d+) records", log))
     assert passes > 1, "the run took several cron passes, each inside the limits"

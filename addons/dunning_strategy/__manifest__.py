@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_execution_report.xml",
         "data/dunning_letter_template_data.xml",
+        "data/dunning_strategy_fr_data.xml",
         "views/dunning_marker_views.xml",
         "views/dunning_run_line_views.xml",
         "views/dunning_run_views.xml",
@@ -38,7 +39,6 @@
     ],
     "demo": [
         "demo/res_company_demo.xml",
-        "demo/dunning_demo_templates.xml",
         "demo/dunning_demo.xml",
     ],
     "assets": {
@@ -49,7 +49,9 @@
             "dunning_strategy/static/tests/tours/**/*",
         ],
     },
-    "external_dependencies": {"python": ["weasyprint", "mjml-python", "pypdf"]},
+    "external_dependencies": {
+        "python": ["lxml", "markupsafe", "mjml-python", "psycopg2", "pypdf", "pytz", "weasyprint"]
+    },
     "installable": True,
     "application": False,
 }

@@ -32,6 +32,7 @@
             "dunning_strategy_sale/static/tests/tours/**/*",
         ],
     },
+    "external_dependencies": {"python": ["markupsafe", "pytz"]},
     "installable": True,
     "auto_install": True,
     "application": False,

@@ -33,6 +33,7 @@
             "exchange_tracking/static/tests/tours/**/*",
         ],
     },
+    "external_dependencies": {"python": ["markupsafe"]},
     "installable": True,
     "application": False,
 }

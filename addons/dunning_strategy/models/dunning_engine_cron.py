@@ -4,7 +4,7 @@ server gives a cron worker."""
 import time
 
 from odoo import api, fields, models
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 from .dunning_engine import (
     _CRON_WINDOWS,
@@ -13,6 +13,7 @@ from .dunning_engine import (
     DEFAULT_CRON_TIME_BUDGET,
     MIN_CRON_TIME_BUDGET,
 )
+from .dunning_strategy import RUN_DAY_FIELDS
 
 
 class DunningEngine(models.AbstractModel):
@@ -26,8 +27,62 @@ class DunningEngine(models.AbstractModel):
         return fields.Date.context_today(self.with_context(tz=tz))
 
     @api.model
+    def _due_scheduled_strategies(self, now):
+        """``[(strategy id, its company's date)]`` of the automatic strategies the scheduled action
+        must run at ``now`` (naive UTC datetime), in their order: today is one of their days, their
+        time is passed, and neither the scheduled action ran them today nor is there an automatic
+        run of theirs dated today. "Today" and the time are those of the company's address time
+        zone, else of the user's (the cron's: OdooBot), as ``_company_today``.
+
+        One query whatever the number of strategies: the scheduled action runs every hour, and
+        most passes find nothing due.
+        """
+        fallback_tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        day_cases = SQL(" ").join(
+            SQL("WHEN %s THEN strategy.%s", iso_day, SQL.identifier(day))
+            for iso_day, day in enumerate(RUN_DAY_FIELDS, start=1)
+        )
+        self.env["dunning.strategy"].flush_model(
+            ["automatic", "active", "run_time", "last_scheduled_date", "company_id", "sequence", *RUN_DAY_FIELDS]
+        )
+        self.env["dunning.run"].flush_model(["strategy_id", "mode", "date"])
+        self.env["res.company"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["tz"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT strategy.id, local.now::date
+                  FROM dunning_strategy strategy
+                  JOIN res_company company ON company.id = strategy.company_id
+                  JOIN res_partner address ON address.id = company.partner_id
+                 CROSS JOIN LATERAL (
+                       SELECT (%(now)s::timestamp AT TIME ZONE 'UTC')
+                              AT TIME ZONE COALESCE(NULLIF(address.tz, ''), %(tz)s) AS now
+                 ) local
+                 WHERE strategy.automatic AND strategy.active
+                   AND CASE EXTRACT(ISODOW FROM local.now)::int %(day_cases)s END
+                   AND EXTRACT(EPOCH FROM local.now::time) >= COALESCE(strategy.run_time, 0) * 3600
+                   AND strategy.last_scheduled_date IS DISTINCT FROM local.now::date
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM dunning_run run
+                        WHERE run.strategy_id = strategy.id
+                          AND run.mode = 'automatic'
+                          AND run.date = local.now::date
+                   )
+              ORDER BY strategy.sequence, strategy.name, strategy.id
+                """,
+                now=now,
+                tz=fallback_tz,
+                day_cases=day_cases,
+            )
+        )
+        return [(strategy_id, today) for strategy_id, today in rows]
+
+    @api.model
     def _cron_run(self):
-        """Create today's automatic runs, then process every unfinished run in batches.
+        """Create the automatic runs due now (``_due_scheduled_strategies``: each strategy on its
+        days, from its time, once a day), then process every unfinished run in batches.
 
         At most one automatic run per strategy and date: a failed line waits for a retry or
         the next day instead of being attempted at every cron call.
@@ -47,19 +102,16 @@ class DunningEngine(models.AbstractModel):
             engine.env["ir.cron"]._notify_progress(done=0, remaining=pending)
             return True
         created = Run
-        for automatic_strategy in engine.env["dunning.strategy"].search([("automatic", "=", True)]):
-            strategy = automatic_strategy.with_company(automatic_strategy.company_id)
-            today = engine._company_today(strategy.company_id)
-            already_run = Run.search_count(
-                [("strategy_id", "=", strategy.id), ("date", "=", today), ("mode", "=", "automatic")], limit=1
-            )
-            if already_run:
-                continue
+        for strategy_id, today in engine._due_scheduled_strategies(fields.Datetime.now()):
+            strategy = engine.env["dunning.strategy"].browse(strategy_id)
+            strategy = strategy.with_company(strategy.company_id)
             candidates = strategy._compute_candidates(today)
             if candidates:
                 created |= strategy._create_run(today, "automatic", candidates=candidates)
-                if commit:
-                    engine._commit()
+            # once a day, even when nobody was due: the next passes of the day skip it in SQL
+            strategy.last_scheduled_date = today
+            if commit:
+                engine._commit()
         runs = Run.search(engine._unfinished_runs_domain())
         try:
             handled = engine._process_runs(runs, commit=commit, deadline=deadline)

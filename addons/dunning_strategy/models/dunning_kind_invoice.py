@@ -42,7 +42,8 @@ class DunningKindInvoice(models.AbstractModel):
         reminded), included in dunning and use this strategy (its own, company-dependent, else
         the company's default), the invoice must belong to the strategy's company and not be
         excluded, and the customer's total of the listed invoices (overdue or due) must reach
-        ``min_amount``.
+        ``min_amount``. When the strategy has an invoice filter (``invoice_domain``), only the
+        invoices it matches are listed (``_invoice_filter_sql``: a sub-select inside this query).
 
         Its cost must not depend on the planner's statistics. Right after the addon is installed
         on an existing database (no ANALYZE yet), the planner guessed a handful of pending lines
@@ -89,6 +90,7 @@ class DunningKindInvoice(models.AbstractModel):
                    AND partner.active
                    AND partner.dunning_enabled IS NOT FALSE
                    AND COALESCE(%(partner_strategy)s, company.dunning_strategy_id) = %(strategy_id)s
+                   %(invoice_filter)s
             ),
             invoice_steps AS (
                 SELECT invoice.id AS move_id,
@@ -126,7 +128,24 @@ class DunningKindInvoice(models.AbstractModel):
             date=date,
             due_step=self._due_step_sql("invoice", date, step, one_step=True),
             min_amount=strategy.min_amount or 0.0,
+            invoice_filter=self._invoice_filter_sql(strategy, SQL.identifier("move", "id")),
         )
+
+    @api.model
+    def _invoice_filter_sql(self, strategy, move_id):
+        """``AND <move_id> IN (<the invoices of the strategy's filter>)``, or nothing without a
+        filter: the ORM compiles the domain into a sub-select, so the selection stays one query
+        (no invoice is filtered in Python).
+
+        As superuser: the selection reads every invoice of the company whoever launches it (the
+        caller's right was checked by ``dunning.engine._check_run_request``); the filter must
+        select the same invoices for the cron and for a user.
+        """
+        domain = strategy._invoice_filter_domain()
+        if not domain:
+            return SQL()
+        query = self.env["account.move"].sudo().with_company(strategy.company_id)._search(domain)
+        return SQL("AND %s IN %s", move_id, query.subselect())
 
     @api.model
     def _group_candidates(self, strategy, rows):
@@ -196,6 +215,7 @@ class DunningKindInvoice(models.AbstractModel):
                 ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
                 ("amount_residual", ">", 0),
                 ("dunning_excluded", "=", False),
+                *strategy._invoice_filter_domain(),
             ],
             order="invoice_date_due, id",
         )

@@ -194,14 +194,33 @@ class DunningKindInvoice(models.AbstractModel):
         ]
 
     @api.model
+    def _filter_moves(self, strategy, moves):
+        """The invoices of ``moves`` that the invoice filter of ``strategy`` keeps (as superuser,
+        as the selection: see ``_invoice_filter_sql``)."""
+        domain = [("id", "in", moves.ids), *strategy._invoice_filter_domain()]
+        return self.env["account.move"].sudo().with_company(strategy.company_id).search(domain)
+
+    @api.model
+    def _filter_keeps(self, strategy, move, moves, kept_ids):
+        """Whether the invoice filter of ``strategy`` keeps ``move``; ``kept_ids`` caches, per
+        strategy, the ids of ``moves`` it keeps (one search per strategy, not per invoice)."""
+        if not strategy.invoice_domain:
+            return True
+        if strategy not in kept_ids:
+            kept_ids[strategy] = set(self._filter_moves(strategy, moves).ids)
+        return move.id in kept_ids[strategy]
+
+    @api.model
     def _next_reminder_dates(self, moves):
         """Date at which the next step of each invoice falls due, by the rules of
-        ``_select_query`` (the customer's minimum amount aside).
+        ``_select_query`` (the customer's minimum amount aside), the strategy's invoice filter
+        included (one search per strategy that has one).
 
         :return: ``{move: date}``, False for an invoice that will not be reminded again
         """
         dates = {}
         steps_cache = {}
+        filtered_ids = {}  # strategy -> ids of ``moves`` its invoice filter keeps
         today = fields.Date.context_today(self)
         for move in moves:
             dates[move] = False
@@ -214,7 +233,7 @@ class DunningKindInvoice(models.AbstractModel):
             if strategy not in steps_cache:
                 steps_cache[strategy] = self._steps_by_level(strategy) if strategy.active else {}
             steps = steps_cache[strategy]
-            if not steps:
+            if not steps or not self._filter_keeps(strategy, move, moves, filtered_ids):
                 continue
             last_level = max(steps)
             if move.dunning_level < last_level:

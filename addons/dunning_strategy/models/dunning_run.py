@@ -134,10 +134,10 @@ class DunningRun(models.Model):
         channels): a line whose invoices were paid or reminded meanwhile is skipped, and a
         line done is never redone.
         """
+        engine = self._dunning_engine()  # the user's right first, before telling him anything
         failed = self.line_ids.filtered(lambda line: line.state == "failed")
         if not failed:
             raise UserError(self.env._("There is no failed line to retry."))
-        engine = self._dunning_engine()
         failed = failed.sudo()
         failed.write({"state": "pending", "error": False, "processed_date": False})
         failed.run_id.filtered(lambda run: run.state == "done").state = "running"
@@ -149,9 +149,11 @@ class DunningRun(models.Model):
 
         Runs and lines are engine-owned: no user may write them, so the engine processes them
         as superuser. The caller must be able to read the runs (record rules: company, kind of
-        document) and to launch their strategies.
+        document) and their strategies (a strategy shared with chosen users only), and to launch
+        them.
         """
         self.check_access("read")
+        self.strategy_id.check_access("read")
         self.strategy_id._check_launch_access()
         return self.env["dunning.engine"].sudo()
 
@@ -164,14 +166,17 @@ class DunningRun(models.Model):
 
     def _send_execution_report(self):
         """Email the summary of these runs (counts, failures with their reason, link) to the
-        users chosen on their strategy, each in their language. Only for automatic runs of
-        strategies with the execution report on; queued, never sent inside the run."""
+        users chosen on their strategy, each in their language. Only for strategies with the
+        execution report on, after their automatic runs, and after their manual ones (Run Now, the
+        launch wizard) when they ask for it; queued, never sent inside the run."""
         template = self.env.ref("dunning_strategy.mail_template_execution_report", raise_if_not_found=False)
         if not template:
             return
         for run in self:
             strategy = run.strategy_id
-            if run.mode != "automatic" or not strategy.execution_report or not strategy.report_user_ids:
+            if not strategy.execution_report or not strategy.report_user_ids:
+                continue
+            if run.mode != "automatic" and not strategy.report_manual_runs:
                 continue
             users_by_lang = strategy.report_user_ids.grouped(lambda user: user.lang or False)
             for lang, users in users_by_lang.items():

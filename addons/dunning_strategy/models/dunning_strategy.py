@@ -1,7 +1,13 @@
 import itertools
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.safe_eval import datetime, safe_eval, time
+
+# the weekday fields of the schedule, Monday first (ISO day 1 to 7)
+RUN_DAY_FIELDS = ("run_mon", "run_tue", "run_wed", "run_thu", "run_fri", "run_sat", "run_sun")
 
 
 class DunningStrategy(models.Model):
@@ -30,7 +36,31 @@ class DunningStrategy(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     automatic = fields.Boolean(
         tracking=True,
-        help="Run this strategy every day with the scheduled action 'Dunning: daily run'.",
+        help="Run this strategy on its days, once its time has come, with the scheduled action "
+        "'Dunning: scheduled runs'.",
+    )
+    # The schedule of an automatic strategy, in the time zone of its company's address (else the
+    # one of the scheduled action's user): the days of the week, like calendar's recurrences,
+    # and the time from which the first pass of the hourly scheduled action runs it.
+    run_time = fields.Float(
+        string="Run From",
+        default=0.0,
+        tracking=True,
+        help="Time of day (company's time zone) from which the scheduled action runs this strategy, once a day.",
+    )
+    run_mon = fields.Boolean(string="Monday", default=True)
+    run_tue = fields.Boolean(string="Tuesday", default=True)
+    run_wed = fields.Boolean(string="Wednesday", default=True)
+    run_thu = fields.Boolean(string="Thursday", default=True)
+    run_fri = fields.Boolean(string="Friday", default=True)
+    run_sat = fields.Boolean(string="Saturday", default=True)
+    run_sun = fields.Boolean(string="Sunday", default=True)
+    last_scheduled_date = fields.Date(
+        string="Last Scheduled Run",
+        readonly=True,
+        copy=False,
+        help="Last day (company's time zone) the scheduled action ran this strategy, whether or not "
+        "anybody was due. Written by the scheduled action only.",
     )
     step_ids = fields.One2many("dunning.strategy.step", "strategy_id", string="Steps", copy=True)
     step_count = fields.Integer(compute="_compute_step_count")
@@ -39,6 +69,12 @@ class DunningStrategy(models.Model):
         currency_field="currency_id",
         tracking=True,
         help="A customer whose total residual of the reminded invoices is below this amount is not reminded.",
+    )
+    invoice_domain = fields.Char(
+        string="Invoices to Remind",
+        tracking=True,
+        help="Only the invoices matching this filter are reminded by this strategy (journal, salesperson, "
+        "amount, customer tags...). Empty: every open invoice of its customers.",
     )
     responsible_id = fields.Many2one(
         "res.users",
@@ -49,11 +85,28 @@ class DunningStrategy(models.Model):
         help="Assignee of the activities of steps using the 'Responsible' rule, "
         "and fallback assignee of the 'Salesperson' rule.",
     )
+    # Who sees and runs this strategy ("Partagé avec"): enforced by the record rule
+    # rule_dunning_strategy_shared, which dunning administrators pass whatever the list.
+    shared_user_ids = fields.Many2many(
+        "res.users",
+        "dunning_strategy_shared_user_rel",
+        "strategy_id",
+        "user_id",
+        string="Shared With",
+        domain="[('share', '=', False)]",
+        tracking=True,
+        help="Only these users (and the dunning administrators) see and run this strategy. "
+        "Empty: everybody allowed to launch reminders.",
+    )
     run_ids = fields.One2many("dunning.run", "strategy_id", string="Runs")
     execution_report = fields.Boolean(
         string="Execution Report",
         help="After each automatic run, email a summary (counts, failures with their reason, link to the run) "
         "to the users to notify.",
+    )
+    report_manual_runs = fields.Boolean(
+        string="Also After Manual Launches",
+        help="Send the execution report after the runs launched by hand too (Run Now, Launch Reminders).",
     )
     report_user_ids = fields.Many2many(
         "res.users",
@@ -62,7 +115,7 @@ class DunningStrategy(models.Model):
         "user_id",
         string="Users to Notify",
         domain="[('share', '=', False)]",
-        help="Users receiving the execution report of the automatic runs of this strategy.",
+        help="Users receiving the execution report of the runs of this strategy.",
     )
     run_count = fields.Integer(compute="_compute_run_count")
     # French late fees (art. L441-10 and D441-5 of the Code de commerce), never for individuals
@@ -111,6 +164,21 @@ class DunningStrategy(models.Model):
                     )
                 )
 
+    @api.constrains("automatic", "run_time", *RUN_DAY_FIELDS)
+    def _check_schedule(self):
+        for strategy in self:
+            if not 0 <= strategy.run_time < 24:
+                raise ValidationError(
+                    self.env._("The time of %(strategy)s must be between 00:00 and 23:59.", strategy=strategy.name)
+                )
+            if strategy.automatic and not any(strategy[day] for day in RUN_DAY_FIELDS):
+                raise ValidationError(
+                    self.env._(
+                        "The automatic strategy %(strategy)s must run on one day of the week at least.",
+                        strategy=strategy.name,
+                    )
+                )
+
     @api.constrains("late_interest_rate", "late_fee_indemnity")
     def _check_late_fees(self):
         for strategy in self:
@@ -121,6 +189,27 @@ class DunningStrategy(models.Model):
                         strategy=strategy.name,
                     )
                 )
+
+    @api.constrains("invoice_domain")
+    def _check_invoice_domain(self):
+        """The filter must be a domain on invoices that the database can run: a broken one would
+        stop every run of the strategy, the daily one included."""
+        Move = self.env["account.move"].sudo()
+        for strategy in self.filtered("invoice_domain"):
+            domain = strategy._invoice_filter_domain()
+            try:
+                # run it once, in a savepoint: an unknown field or a value of the wrong type only
+                # fails in the database
+                with self.env.cr.savepoint():
+                    Move.with_company(strategy.company_id).search(domain, limit=1)
+            except Exception as error:  # turned into a message the user can act on
+                raise ValidationError(
+                    self.env._(
+                        "The invoice filter of %(strategy)s is not valid: %(error)s",
+                        strategy=strategy.name,
+                        error=error,
+                    )
+                ) from error
 
     @api.depends("step_ids")
     def _compute_step_count(self):
@@ -134,13 +223,27 @@ class DunningStrategy(models.Model):
         for strategy in self:
             strategy.run_count = counts.get(strategy, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_engine_owned(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_engine_owned([vals])
         res = super().write(vals)
         # Record rules are checked on the values before a write: re-check them on the values
         # after it, so that a user allowed to edit some strategies (a sales manager and his
-        # quotation strategies) cannot turn one into a strategy he may not edit.
+        # quotation strategies) cannot turn one into a strategy he may not edit, nor take
+        # himself off its "Shared With" list (a dunning administrator passes the rule anyway).
         self.check_access("write")
         return res
+
+    @api.model
+    def _check_engine_owned(self, vals_list):
+        """The day of the last scheduled run is the scheduled action's: a user setting it would
+        make it skip (or run twice) a day."""
+        if not self.env.su and any("last_scheduled_date" in vals for vals in vals_list):
+            raise AccessError(self.env._("The day of the last scheduled run is set by the scheduled action only."))
 
     def action_view_runs(self):
         self.ensure_one()
@@ -189,6 +292,34 @@ class DunningStrategy(models.Model):
         if not self or self.env.su or self.env.user.has_group("dunning_strategy.group_dunning_user"):
             return
         raise AccessError(self.env._("You are not allowed to launch reminders: ask a credit controller."))
+
+    def _invoice_filter_domain(self):
+        """The invoice filter of this strategy as a domain on ``account.move`` ([] when empty).
+
+        :raise ValidationError: when the text is not a domain
+        """
+        self.ensure_one()
+        if not self.invoice_domain:
+            return []
+        context = {
+            "datetime": datetime,
+            "time": time,
+            "relativedelta": relativedelta,
+            "context_today": lambda: fields.Date.context_today(self),
+        }
+        try:
+            domain = safe_eval(self.invoice_domain, context)
+        except Exception as error:  # any syntax error of the text: a message, not a traceback
+            raise ValidationError(
+                self.env._(
+                    "The invoice filter of %(strategy)s is not valid: %(error)s", strategy=self.name, error=error
+                )
+            ) from error
+        if not isinstance(domain, list | tuple):
+            raise ValidationError(
+                self.env._("The invoice filter of %(strategy)s must be a list of conditions.", strategy=self.name)
+            )
+        return list(domain)
 
     def _dunning_kind(self):
         """The kind of document this strategy reminds (``dunning.document.kind``): invoices here;

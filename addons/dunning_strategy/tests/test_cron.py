@@ -52,10 +52,11 @@ class TestDunningCron(DunningCommon):
         # 20 days late: Reminder 1, never a courtesy note once overdue
         self.assertEqual(self.invoices.dunning_step_id, self.step2)
 
-    def test_the_cron_is_the_daily_scheduled_action(self):
+    def test_the_cron_is_the_hourly_scheduled_action(self):
+        """Every hour: each strategy runs once a day, on its days, from its time (test_schedule.py)."""
         cron = self.env.ref("dunning_strategy.ir_cron_dunning_run")
         self.assertTrue(cron.active)
-        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"))
         self.assertEqual(cron.code.strip(), "model._cron_run_dunning()")
 
     def test_batches_take_batch_size_customers(self):

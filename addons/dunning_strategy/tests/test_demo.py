@@ -27,11 +27,13 @@ class TestDunningDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.strategy = cls.env.ref("dunning_strategy.demo_strategy_customers", raise_if_not_found=False)
+        # the ready French strategy of data/, made automatic by the demo
+        cls.strategy = cls.env.ref("dunning_strategy.strategy_relances_clients")
+        cls.demo = cls.env.ref("dunning_strategy.demo_partner_boulangerie_martin", raise_if_not_found=False)
 
     def setUp(self):
         super().setUp()
-        if not self.strategy:
+        if not self.demo:
             self.skipTest("demo data not installed")
 
     def test_strategy_relances_clients(self):

@@ -78,3 +78,29 @@ class TestDunningExecutionReport(DunningCommon):
         run = self.env["dunning.run"].search([("strategy_id", "=", self.strategy.id)])
         self.assertEqual((run.mode, run.state), ("automatic", "done"))
         self.assertEqual(self._reports(run).recipient_ids, (self.controller | self.boss).partner_id)
+
+    def test_report_after_run_now_when_the_strategy_asks_for_it(self):
+        self.strategy.report_manual_runs = True
+        with freeze_time(self.run_date):
+            action = self.strategy.action_run_now()
+        run = self.env["dunning.run"].browse(action["res_id"])
+        self.assertEqual((run.mode, run.state, run.failed_count), ("manual", "done", 1))
+        reports = self._reports(run)
+        self.assertEqual(reports.recipient_ids, (self.controller | self.boss).partner_id)
+        report = reports.filtered(lambda mail: mail.recipient_ids == self.controller.partner_id)
+        self.assertIn("1 reminded, 1 failed", report.subject)
+        self.assertIn(f"launched by {self.env.user.name}", " ".join(str(report.body_html).split()))
+        self.assertEqual(report.mail_message_id.model, "dunning.run")
+
+    def test_report_after_the_launch_wizard_when_the_strategy_asks_for_it(self):
+        self.strategy.report_manual_runs = True
+        wizard = self.env["dunning.launch"].create({"strategy_id": self.strategy.id, "date": self.run_date})
+        run = self.env["dunning.run"].browse(wizard.action_launch()["res_id"])
+        self.assertEqual((run.mode, run.state), ("manual", "done"))
+        self.assertEqual(self._reports(run).recipient_ids, (self.controller | self.boss).partner_id)
+
+    def test_no_report_after_manual_launches_without_the_report_itself(self):
+        self.strategy.write({"report_manual_runs": True, "execution_report": False})
+        run = self._run()
+        self.assertEqual(run.state, "done")
+        self.assertFalse(self._reports(run))

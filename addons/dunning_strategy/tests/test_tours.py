@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import DunningCommon
@@ -38,41 +38,10 @@ class TestDunningTours(DunningCommon, HttpCase):
 
     @classmethod
     def _relances_clients(cls):
-        demo = cls.env.ref("dunning_strategy.demo_strategy_customers", raise_if_not_found=False)
-        if demo:
-            demo = demo.sudo()  # the strategy of the demo company, copied into the test company
-            copy_vals = {"company_id": cls.company.id, "automatic": False, "responsible_id": False, "name": demo.name}
-            return demo.copy(copy_vals).sudo(False)
-        markers = cls.env["dunning.marker"].create(
-            [{"name": name, "color": color} for name, color in (("Courtoisie", 10), ("Relance 1", 3), ("Relance 2", 2))]
-        )
-        steps = [
-            ("Courtoisie J-3", -3),
-            ("Relance 1", 7),
-            ("Relance 2", 20),
-            ("Relance 3", 35),
-            ("Mise en demeure", 50),
-        ]
-        return cls.env["dunning.strategy"].create(
-            {
-                "name": "Relances clients",
-                "company_id": cls.company.id,
-                "step_ids": [
-                    Command.create(
-                        {
-                            "name": name,
-                            "sequence": index * 10,
-                            "days": days,
-                            "min_interval_days": 5 if index else 0,
-                            "send_email": True,
-                            "mail_template_id": cls.template.id,
-                            "marker_id": markers[index].id if index < len(markers) else False,
-                        }
-                    )
-                    for index, (name, days) in enumerate(steps)
-                ],
-            }
-        )
+        # the ready French strategy of the main company (data), copied into the test company
+        ready = cls.env.ref("dunning_strategy.strategy_relances_clients").sudo()
+        copy_vals = {"company_id": cls.company.id, "automatic": False, "responsible_id": False, "name": ready.name}
+        return ready.copy(copy_vals).sudo(False)
 
     def test_launch_tour(self):
         self.assertEqual(self.alpha.dunning_step_id, self.step_courtesy)
