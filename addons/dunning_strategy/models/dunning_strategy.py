@@ -194,6 +194,8 @@ class DunningStrategy(models.Model):
     def _check_invoice_domain(self):
         """The filter must be a domain on invoices that the database can run: a broken one would
         stop every run of the strategy, the daily one included."""
+        # sudo: checked as the selection runs it (see dunning.kind.invoice._invoice_filter_sql);
+        # the ORM checked the editor's right to write the strategy, and nothing is returned to him
         Move = self.env["account.move"].sudo()
         for strategy in self.filtered("invoice_domain"):
             domain = strategy._invoice_filter_domain()
