@@ -1,7 +1,7 @@
 {
     "name": "Dunning Strategies",
     "summary": "Customer invoice reminders: strategies of steps, markers, runs, daily cron",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Accounting/Accounting",
     "license": "AGPL-3",
     "author": "Dunning Strategy Contributors",

@@ -45,6 +45,14 @@ class TestDunningTours(DunningCommon, HttpCase):
 
     def test_launch_tour(self):
         self.assertEqual(self.alpha.dunning_step_id, self.step_courtesy)
+        # the tour tells the step's list from the strategy's by the marked customer, due for step 3
+        partners = self.env["res.partner"].browse
+        whole = partners([c["partner_id"] for c in self.relances._compute_candidates(self.today)])
+        step_2 = partners(
+            [c["partner_id"] for c in self.relances._compute_candidates(self.today, self.step_reminder_1)]
+        )
+        self.assertIn(self.marked, whole)
+        self.assertNotIn(self.marked, step_2)
         self.start_tour("/odoo/action-dunning_strategy.action_dunning_run", "dunning_launch_tour", login="accountman")
         run = self.env["dunning.run"].search([("strategy_id", "=", self.relances.id), ("mode", "=", "manual")])
         self.assertEqual(len(run), 1)
