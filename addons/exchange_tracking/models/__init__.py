@@ -2,6 +2,7 @@ from . import (
     calendar_event,
     exchange_confidential_note,
     exchange_document_mixin,
+    exchange_document_reference,
     exchange_log,
     exchange_log_actions,
     exchange_log_confidential,

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 # The exchange mode proposed for the exchange that follows a follow-up of this type.
@@ -36,22 +35,11 @@ class ExchangeLog(models.Model):
         self.ensure_one()
         return self._get_log_form_action(self._get_next_exchange_defaults())
 
-    def action_open_document(self):
-        self.ensure_one()
-        document = self._get_readable_document()
-        if not document:
-            raise UserError(
-                self.env._(
-                    "The related document of %(exchange)s does not exist anymore or you may not read it.",
-                    exchange=self.name,
-                )
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": document._name,
-            "res_id": document.id,
-            "views": [(False, "form")],
-        }
+    def _unreadable_document_message(self):
+        return self.env._(
+            "The related document of %(exchange)s does not exist anymore or you may not read it.",
+            exchange=self.name,
+        )
 
     @api.model
     def action_open_my_followups(self):

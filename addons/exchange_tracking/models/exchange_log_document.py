@@ -14,7 +14,8 @@ class ExchangeLog(models.Model):
     document (``_check_related_document``).
     """
 
-    _inherit = "exchange.log"  # pylint: disable=consider-merging-classes-inherited
+    _name = "exchange.log"
+    _inherit = ["exchange.log", "exchange.document.reference"]  # pylint: disable=consider-merging-classes-inherited
 
     res_model = fields.Char(string="Related Document Model", index=True)
     res_id = fields.Many2oneReference(string="Related Document ID", model_field="res_model", index=True)
@@ -72,18 +73,6 @@ class ExchangeLog(models.Model):
     @api.model
     def _selection_res_reference(self):
         return list(self._exchange_document_models().items())
-
-    @api.depends("res_model", "res_id")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_res_reference(self):
-        # Documents of other kinds (related by code, or pre-filled from any form) show through
-        # res_name and the Document button.
-        selectable = self._exchange_document_models()
-        for exchange in self:
-            document = exchange._get_readable_document()
-            exchange.res_reference = (
-                f"{document._name},{document.id}" if document and document._name in selectable else False
-            )
 
     def _inverse_res_reference(self):
         # create() and write() already turn res_reference into res_model/res_id; this is for
@@ -197,15 +186,6 @@ class ExchangeLog(models.Model):
             )
         vals.update(res_model=res_model, res_id=res_id)
         return vals
-
-    def _get_readable_document(self):
-        """The related document when the current user may read it, else None.
-
-        A deleted document, a document he may not read and one of a company he does not work
-        in give the same None: callers never tell the user which one it was.
-        """
-        self.ensure_one()
-        return self._get_readable_record(self.res_model, self.res_id)
 
     @api.model
     def _get_readable_record(self, res_model, res_id):

@@ -22,6 +22,7 @@ class ExchangeLogLink(models.Model):
     """
 
     _name = "exchange.log.link"
+    _inherit = ["exchange.document.reference"]
     _description = "Document Linked to an Exchange"
     _order = "id"
 
@@ -81,16 +82,6 @@ class ExchangeLogLink(models.Model):
     @api.model
     def _selection_res_reference(self):
         return self.env["exchange.log"]._selection_res_reference()
-
-    @api.depends("res_model", "res_id")
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_res_reference(self):
-        selectable = self.env["exchange.log"]._exchange_document_models()
-        for link in self:
-            document = link._get_readable_document()
-            link.res_reference = (
-                f"{document._name},{document.id}" if document and document._name in selectable else False
-            )
 
     def _inverse_res_reference(self):
         # create() and write() already turn res_reference into res_model/res_id; this is for
@@ -167,18 +158,6 @@ class ExchangeLogLink(models.Model):
     # Actions, business methods
     # ------------------------------------------------------------------
 
-    def action_open_document(self):
-        self.ensure_one()
-        document = self._get_readable_document()
-        if not document:
-            raise UserError(self.env._("This document does not exist anymore or you may not read it."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": document._name,
-            "res_id": document.id,
-            "views": [(False, "form")],
-        }
-
     @api.model
     def _convert_reference(self, vals):
         """``vals`` with the document picked in the form (``res_reference``) as ``res_model``/``res_id``."""
@@ -187,8 +166,3 @@ class ExchangeLogLink(models.Model):
         if not vals["res_reference"]:
             raise ValidationError(self.env._("Choose the document to link, or remove the line."))
         return self.env["exchange.log"]._convert_res_reference(vals, creating=True)
-
-    def _get_readable_document(self):
-        """The linked document when the current user may read it, else None."""
-        self.ensure_one()
-        return self.env["exchange.log"]._get_readable_record(self.res_model, self.res_id)
