@@ -117,10 +117,11 @@ class DunningEngine(models.AbstractModel):
             handled = engine._process_runs(runs, commit=commit, deadline=deadline)
         finally:
             _CRON_WINDOWS[engine.env.cr] = (deadline, time.monotonic())
-        if created and not handled and engine._count_pending_lines(created):
-            # creating today's runs took the whole budget (a loaded server, a large run): no
-            # line was done, so Odoo takes the job for finished and would wait for tomorrow.
-            # Only after a creation: a call that can do nothing else does not spin the cron.
+        if not handled and (created or engine._past(deadline)) and engine._count_pending_lines(runs | created):
+            # No line done for lack of time: creating today's runs took the whole budget (a
+            # loaded server, a large run), or the call came at the end of the pass's budget.
+            # Told "0 done", Odoo takes the job for finished and waits for its next call. Not
+            # when time was left: lines another worker holds do not spin the cron.
             engine._trigger_cron_again()
         elif any(run.state != "done" and not engine._count_pending_lines(run) for run in runs):
             # a run's end was left for lack of time: Odoo sees nothing remaining, come back

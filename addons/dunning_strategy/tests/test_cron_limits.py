@@ -91,6 +91,32 @@ class TestDunningCronLimits(DunningCommon):
         self._cron_call()
         self.assertEqual((run.state, run.pending_count), ("done", 0))
 
+    def test_a_call_left_with_no_time_for_a_batch_still_comes_back(self):
+        # Odoo calls the job again at once while lines remain; the last call of a pass may
+        # start with a few milliseconds of the pass's budget left, do nothing, and say "0 done":
+        # Odoo then takes the job for finished until its next call (seen on the 3,000-letter
+        # run: stalled until the next hour)
+        engine = self.env["dunning.engine"]
+        _CRON_WINDOWS.pop(self.env.cr, None)
+        with patch.object(type(engine), "_process_runs", lambda self, runs, **kw: 0):
+            self._cron_call()  # today's run, nothing processed yet
+        run = self.env["dunning.run"].search([("strategy_id", "=", self.strategy.id)])
+        self.assertGreaterEqual(run.pending_count, 6)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+        # the same pass (last call just ended), with a moment of its budget left, spent before
+        # a batch could start
+        _CRON_WINDOWS[self.env.cr] = (time.monotonic() + 0.2, time.monotonic())
+
+        def no_time_for_a_batch(self, runs, deadline=None, **kw):
+            time.sleep(max(deadline - time.monotonic(), 0) + 0.01)
+            return 0
+
+        with patch.object(type(engine), "_process_runs", no_time_for_a_batch):
+            self._cron_call()
+        self.assertGreaterEqual(run.pending_count, 6, "no time for a batch")
+        new_triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)]) - triggers
+        self.assertEqual(len(new_triggers), 1, "the job comes back in the next pass")
+
     def test_a_failing_run_end_is_recorded_and_the_other_runs_go_on(self):
         reporter = new_test_user(
             self.env, login="limits_reporter", email="reporter@company.example.com", company_id=self.company.id
