@@ -25,6 +25,7 @@ BASE = "http://localhost:8069"
 PAGES = {
     "dunning_runs": "/odoo/action-dunning_strategy.action_dunning_run",
     "dunning_strategy": "/odoo/action-dunning_strategy.action_dunning_strategy",
+    "dunning_strategy_form": "/odoo/action-dunning_strategy.action_dunning_strategy/{relances_clients}",
     "quotation_followups": "/odoo/action-dunning_strategy_sale.action_dunning_quotation_mass",
     "exchanges": "/odoo/action-exchange_tracking.action_exchange_log",
     "exchange_followup_calendar": "/odoo/calendar",
@@ -107,6 +108,15 @@ def _partner_id(name, db="dunning_demo"):
     return models.execute_kw(db, uid, "admin", "res.partner", "search", [[("name", "=", name)]], {"limit": 1})[0]
 
 
+def _strategy_id(db="dunning_demo"):
+    """Id of the ready French strategy "Relances clients" (its form is one of the screenshots)."""
+    models = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/object")
+    uid = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/common").authenticate(db, "admin", "admin", {})
+    domain = [("module", "=", "dunning_strategy"), ("name", "=", "strategy_relances_clients")]
+    rows = models.execute_kw(db, uid, "admin", "ir.model.data", "search_read", [domain], {"fields": ["res_id"]})
+    return rows[0]["res_id"]
+
+
 def main():
     out = ROOT / "docs"
     out.mkdir(exist_ok=True)
@@ -119,9 +129,9 @@ def main():
             "document.querySelector('form.oe_login_form').submit();"
         )
         time.sleep(4)
-        hotel = _partner_id("Hôtel du Lac")
+        ids = {"hotel_du_lac": _partner_id("Hôtel du Lac"), "relances_clients": _strategy_id()}
         for name, url in PAGES.items():
-            browser.goto(BASE + url.format(hotel_du_lac=hotel), wait=5)
+            browser.goto(BASE + url.format(**ids), wait=5)
             if name in CLICKS:
                 browser.js(f"document.querySelector({json.dumps(CLICKS[name])}).click()")
                 time.sleep(2)
