@@ -490,6 +490,26 @@ def test_followup_state_is_not_forced_by_a_write_or_a_context_key(server, world)
     assert author.call("exchange.log", "read", [exchange], fields=["followup_state"])[0]["followup_state"] == "done"
 
 
+def test_a_colleague_cannot_cancel_a_followup_by_deleting_its_calendar_event(server, world):
+    # calendar lets every employee delete a public event, and deleting a follow-up's event
+    # cancels the follow-up as superuser: the event is the assignee's private one
+    author = as_role(server, "author")
+    exchange = author.call(
+        "exchange.log", "create", {"partner_id": world["customer"], "followup_datetime": "2099-01-05 09:00:00"}
+    )
+    event = author.call("exchange.log", "read", [exchange], fields=["followup_event_id"])[0]["followup_event_id"][0]
+    for role in ("plain", "reader"):
+        refused(as_role(server, role).call, "calendar.event", "unlink", [event])
+        refused(as_role(server, role).call, "calendar.event", "write", [event], {"start": "2099-01-01 08:00:00"})
+    state = author.call("exchange.log", "read", [exchange], fields=["followup_state", "followup_event_id"])[0]
+    assert state["followup_state"] == "planned" and state["followup_event_id"][0] == event
+    # Legitimate: the assignee (here the author) deletes it from his calendar: cancelled.
+    author.call("calendar.event", "unlink", [event])
+    assert (
+        author.call("exchange.log", "read", [exchange], fields=["followup_state"])[0]["followup_state"] == "cancelled"
+    )
+
+
 # -- issue 16, item 1: the rights as in Dolibarr ----------------------------------------------
 
 

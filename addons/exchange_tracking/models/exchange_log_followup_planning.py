@@ -160,6 +160,10 @@ class ExchangeLog(models.Model):
             "user_id": assignee.id,
             "partner_ids": [Command.set(assignee.partner_id.ids)],
             "alarm_ids": [Command.set(self._get_followup_alarm().ids)],
+            # Private: calendar lets every employee change or delete a public event, and deleting
+            # the event cancels the follow-up (calendar_event.py); a private one is the
+            # assignee's (calendar's own rule), and its note shows to nobody else.
+            "privacy": "private",
         }
 
     def _get_followup_summary(self):

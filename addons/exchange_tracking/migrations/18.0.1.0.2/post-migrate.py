@@ -20,3 +20,5 @@ def migrate(cr, version):
     env["exchange.log"].search(
         [("followup_state", "=", "planned"), ("followup_event_id", "=", False)]
     )._plan_followups()
+    # the events that existed (follow-ups with a reminder) become the assignee's own, as new ones
+    env["exchange.log"].search([("followup_event_id", "!=", False)]).followup_event_id.write({"privacy": "private"})
