@@ -503,7 +503,11 @@ def test_a_colleague_cannot_cancel_a_followup_by_deleting_its_calendar_event(ser
         refused(as_role(server, role).call, "calendar.event", "write", [event], {"start": "2099-01-01 08:00:00"})
     state = author.call("exchange.log", "read", [exchange], fields=["followup_state", "followup_event_id"])[0]
     assert state["followup_state"] == "planned" and state["followup_event_id"][0] == event
-    # Legitimate: the assignee (here the author) deletes it from his calendar: cancelled.
+    # Legitimate: the assignee (here the author) moves it in his calendar: the follow-up follows.
+    author.call("calendar.event", "write", [event], {"start": "2099-01-07 10:00:00", "stop": "2099-01-07 10:30:00"})
+    moved = author.call("exchange.log", "read", [exchange], fields=["followup_datetime"])[0]["followup_datetime"]
+    assert moved == "2099-01-07 10:00:00"
+    # Then deletes it from his calendar: cancelled.
     author.call("calendar.event", "unlink", [event])
     assert (
         author.call("exchange.log", "read", [exchange], fields=["followup_state"])[0]["followup_state"] == "cancelled"

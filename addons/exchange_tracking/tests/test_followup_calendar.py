@@ -118,6 +118,19 @@ class TestFollowupCalendar(ExchangeTrackingCase):
         self.assertEqual(event.start, later)
         self.assertEqual(exchange.followup_activity_id.date_deadline, exchange._get_followup_deadline())
 
+    def test_moving_the_event_in_the_calendar_moves_the_followup(self):
+        exchange = self._log(followup_datetime=self._in(days=1), followup_user_id=self.colleague.id)
+        event, activity = exchange.followup_event_id, exchange.followup_activity_id
+        later = self._in(days=6, hours=2)
+        # The assignee drags it in his calendar: the web client writes start and stop.
+        event.with_user(self.colleague).write({"start": later, "stop": later + (event.stop - event.start)})
+        self.assertEqual(exchange.followup_datetime, later)
+        self.assertEqual((exchange.followup_state, exchange.followup_event_id), ("planned", event))
+        self.assertEqual(activity.date_deadline, exchange._get_followup_deadline())
+        # Into the past: refused with the follow-up's own message, nothing moved.
+        with self.assertRaisesRegex(ValidationError, "planned in the past"):
+            event.with_user(self.colleague).write({"start": self._in(days=-3), "stop": self._in(days=-3, hours=1)})
+
     def test_cancelled_followup_leaves_the_calendar(self):
         exchange = self._log(followup_datetime=self._in(days=1), followup_reminder=True)
         event = exchange.followup_event_id
