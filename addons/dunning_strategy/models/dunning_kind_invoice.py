@@ -82,7 +82,18 @@ class DunningKindInvoice(models.AbstractModel):
                                AND (SELECT pending_line.state
                                       FROM dunning_run_line pending_line
                                      WHERE pending_line.id = pending_rel.line_id) = 'pending'
-                       ) AS pending
+                       ) AS pending,
+                       -- held by an open promise to pay, up to its date included: a flag per
+                       -- invoice, as "pending" (a NOT EXISTS in WHERE became an anti-join that
+                       -- compared every invoice with every promised one on fresh statistics)
+                       EXISTS (
+                            SELECT 1
+                              FROM dunning_promise_account_move_rel promise_rel
+                             WHERE promise_rel.move_id = move.id
+                               AND (SELECT promise.state = 'open' AND promise.date >= %(date)s
+                                      FROM dunning_promise promise
+                                     WHERE promise.id = promise_rel.promise_id)
+                       ) AS promised
                   FROM account_move move
                   JOIN res_partner partner ON partner.id = move.commercial_partner_id
                   JOIN res_company company ON company.id = move.company_id
@@ -110,14 +121,6 @@ class DunningKindInvoice(models.AbstractModel):
                    AND move.invoice_date_due IS NOT NULL
                    AND move.dunning_excluded IS NOT TRUE
                    AND move.dunning_dispute IS NOT TRUE
-                   -- an open promise to pay holds its invoices until its date
-                   AND NOT EXISTS (
-                        SELECT 1
-                          FROM dunning_promise_account_move_rel promise_rel
-                          JOIN dunning_promise promise ON promise.id = promise_rel.promise_id
-                         WHERE promise_rel.move_id = move.id
-                           AND promise.state = 'open'
-                           AND promise.date >= %(date)s)
                    AND partner.active
                    AND partner.dunning_enabled IS NOT FALSE
                    AND COALESCE(%(partner_strategy)s, company.dunning_strategy_id) = %(strategy_id)s
@@ -127,7 +130,7 @@ class DunningKindInvoice(models.AbstractModel):
                 SELECT invoice.id AS move_id,
                        invoice.commercial_partner_id AS partner_id,
                        invoice.amount_residual_signed AS amount_residual,
-                       invoice.invoice_date_due < %(date)s AS overdue,
+                       invoice.invoice_date_due < %(date)s AND NOT invoice.promised AS overdue,
                        invoice.current_level,
                        reached_step.id AS reached_step_id,
                        due_step.id AS step_id,
@@ -135,7 +138,7 @@ class DunningKindInvoice(models.AbstractModel):
                        due_step.days AS step_days
                   FROM open_invoices invoice
              LEFT JOIN steps reached_step ON reached_step.level = invoice.current_level
-             LEFT JOIN LATERAL (%(due_step)s) due_step ON NOT invoice.pending
+             LEFT JOIN LATERAL (%(due_step)s) due_step ON NOT invoice.pending AND NOT invoice.promised
             ),
             listed AS (
                 SELECT invoice_step.*,
