@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    account_move_pay_link,
     dunning_document,
     dunning_document_kind,
     dunning_document_late_fees,
