@@ -38,6 +38,7 @@ class DunningKindInvoice(models.AbstractModel):
                     line._dunning_owns_move(m)
                     and m._dunning_is_open()
                     and not m.dunning_excluded
+                    and not m.dunning_dispute
                     and (not m.dunning_date or m.dunning_date < run_date)
                 )
             )
@@ -48,7 +49,12 @@ class DunningKindInvoice(models.AbstractModel):
             vals = {}
             listed = (
                 line.move_ids.filtered(
-                    lambda m, line=line: line._dunning_owns_move(m) and m._dunning_is_open() and not m.dunning_excluded
+                    lambda m, line=line: (
+                        line._dunning_owns_move(m)
+                        and m._dunning_is_open()
+                        and not m.dunning_excluded
+                        and not m.dunning_dispute
+                    )
                 )
                 | due
             )
@@ -79,6 +85,8 @@ class DunningKindInvoice(models.AbstractModel):
             return self.env._("paid")
         if any(move.dunning_excluded for move in line.due_move_ids):
             return self.env._("invoice excluded from dunning")
+        if any(move.dunning_dispute for move in line.due_move_ids):
+            return self.env._("invoice in dispute")
         return self.env._("already reminded")
 
     @api.model
@@ -225,7 +233,9 @@ class DunningKindInvoice(models.AbstractModel):
         for move in moves:
             dates[move] = False
             partner = move.commercial_partner_id
-            if not move._dunning_is_open() or move.dunning_excluded or not move.invoice_date_due:
+            if not move._dunning_is_open() or move.dunning_excluded or move.dunning_dispute:
+                continue
+            if not move.invoice_date_due:
                 continue
             if not partner.active or not partner.dunning_enabled:
                 continue
