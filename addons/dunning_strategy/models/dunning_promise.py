@@ -90,27 +90,36 @@ class DunningPromise(models.Model):
 
     @api.model
     def _default_invoices(self, partner, company, date=None):
-        """The customer's open overdue invoices in ``company``: what a promise covers by default."""
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", partner.commercial_partner_id.id),
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
-                ("amount_residual", ">", 0),
-                ("invoice_date_due", "<", date or fields.Date.context_today(self)),
-            ],
-            order="invoice_date_due, id",
+        """The customer's open overdue invoices in ``company``: what a promise covers by default.
+
+        As superuser: a credit controller without accounting rights records a promise on
+        invoices he may not open; the caller's right to create promises is checked by create()
+        before, and the constraint keeps them to that customer's invoices of that company."""
+        return (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+                    ("company_id", "=", company.id),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
+                    ("amount_residual", ">", 0),
+                    ("invoice_date_due", "<", date or fields.Date.context_today(self)),
+                ],
+                order="invoice_date_due, id",
+            )
         )
 
     @api.onchange("partner_id", "company_id")
     def _onchange_partner_invoices(self):
         if self.partner_id and self.company_id:
-            self.invoice_ids = self._default_invoices(self.partner_id, self.company_id)
+            self.invoice_ids = [fields.Command.set(self._default_invoices(self.partner_id, self.company_id).ids)]
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         if not self.env.su and any(vals.get("state", "open") != "open" for vals in vals_list):
             raise AccessError(self.env._("A promise to pay is created open; the dunning engine decides what follows."))
         for vals in vals_list:
