@@ -137,7 +137,7 @@ class DunningCustomerPortal(CustomerPortal):
         # be one of the reminders sent to the logged-in customer, else it does not exist for him
         line = request.env["dunning.run.line"].sudo().browse(line_id).exists()
         if not line or line not in self._dunning_reminders() or not line.letter_attachment_id:
-            return request.not_found()
+            raise request.not_found()
         attachment = line.letter_attachment_id
         return request.make_response(
             attachment.raw,
@@ -150,7 +150,7 @@ class DunningCustomerPortal(CustomerPortal):
     @http.route("/my/dunning/promise", type="http", auth="user", website=True, methods=["POST"])
     def portal_my_dunning_promise(self, date=None, amount=None, note=None, **kwargs):
         if "dunning.promise" not in request.env:
-            return request.not_found()
+            raise request.not_found()
         invoice_ids = request.httprequest.form.getlist("invoice_ids")
         form = {"date": date, "amount": amount, "note": note, "invoice_ids": invoice_ids}
         try:
@@ -197,10 +197,23 @@ class DunningCustomerPortal(CustomerPortal):
             "origin": "portal",
         }
 
+    def _dunning_dispute_responsible(self, invoice):
+        """Who settles a dispute opened on the portal: the invoice's salesperson, else the
+        customer's, else the responsible of the company's dunning strategy, else the
+        administrator; never the portal user (the method's last default)."""
+        invoice = invoice.sudo()
+        candidates = (
+            invoice.invoice_user_id
+            | invoice.commercial_partner_id.user_id
+            | invoice.company_id.dunning_strategy_id.responsible_id
+        )
+        internal = [user for user in candidates if not user.share]
+        return internal[0] if internal else invoice.env.ref("base.user_admin")
+
     @http.route("/my/dunning/dispute", type="http", auth="user", website=True, methods=["POST"])
     def portal_my_dunning_dispute(self, invoice_id=None, reason=None, **kwargs):
         if "dunning_dispute" not in request.env["account.move"]._fields:
-            return request.not_found()
+            raise request.not_found()
         form = {"dispute_invoice_id": invoice_id, "reason": reason}
         try:
             invoice = self._dunning_own_invoices([invoice_id] if invoice_id else [])
@@ -211,9 +224,8 @@ class DunningCustomerPortal(CustomerPortal):
                 raise UserError(request.env._("Tell us why you dispute this invoice."))
             if invoice.dunning_dispute:
                 raise UserError(request.env._("This invoice is already in dispute."))
-            # sudo: the invoice was checked to be an open invoice of the logged-in customer;
-            # the responsible is the invoice's salesperson (the method's default)
-            invoice.sudo()._dunning_open_dispute(reason)
+            # sudo: the invoice was checked to be an open invoice of the logged-in customer
+            invoice.sudo()._dunning_open_dispute(reason, user=self._dunning_dispute_responsible(invoice))
         except (UserError, ValidationError) as error:
             return request.render(
                 "dunning_strategy.portal_my_dunning",
