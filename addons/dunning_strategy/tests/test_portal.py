@@ -4,6 +4,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .letters_common import DunningLettersCommon
@@ -127,6 +128,18 @@ class TestDunningPortal(DunningLettersCommon, HttpCase):
         page = self.url_open("/my/dunning")
         self.assertIn(self.invoice_b.name, page.text)
         self.assertFalse([invoice for invoice in self.invoices_a if invoice.name in page.text])
+
+    def test_portal_users_have_no_right_on_dunning_records(self):
+        """The page reads through the controller's checked sudo(): no access right lets a
+        portal user read reminders or promises himself (over RPC, for instance)."""
+        for model in ("dunning.run.line", "dunning.run", "dunning.promise"):
+            self.assertFalse(self.env[model].with_user(self.portal_a).has_access("read"), model)
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.portal_a).search([])
+        with self.assertRaises(AccessError):
+            self.env["dunning.promise"].with_user(self.portal_a).create(
+                {"partner_id": self.customer_a.id, "date": fields.Date.today(), "invoice_ids": self.invoices_a.ids}
+            )
 
     def test_portal_page_needs_a_login(self):
         response = self.url_open("/my/dunning")
