@@ -415,8 +415,8 @@ class DunningLetterTemplate(models.Model):
     def _letter_sepa_qr(self, bank, line, payment_reference):
         """The SEPA credit transfer QR code (EPC) of the amount due to the company's account, as
         a ``data:`` URI, by ``account_qr_code_sepa``'s own method; ``""`` when the account is
-        not a SEPA IBAN, the amount is not in euros or nothing is due."""
-        if not bank.account or line.amount_residual <= 0:
+        not a SEPA IBAN, the amount is not in euros or no invoice is due (a quotation's letter)."""
+        if not bank.account or not line.move_ids or line.amount_residual <= 0:
             return ""
         return (
             bank.account.build_qr_code_base64(
