@@ -6,7 +6,7 @@
     "license": "AGPL-3",
     "author": "Dunning Strategy Contributors",
     "website": "https://example.com/dunning",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "account_payment", "account_qr_code_sepa"],
     "data": [
         "security/dunning_security.xml",
         "security/ir.model.access.csv",
@@ -38,6 +38,7 @@
         "report/dunning_statement_templates.xml",
         "views/menus.xml",
         "views/dunning_letter_template_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",

@@ -1,6 +1,7 @@
 from . import (
     account_move,
     account_move_dispute,
+    account_move_pay_link,
     account_partial_reconcile,
     dunning_document,
     dunning_document_kind,

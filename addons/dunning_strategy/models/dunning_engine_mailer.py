@@ -26,6 +26,8 @@ class DunningEngine(models.AbstractModel):
                     and not self._check_email_address(line.recipient_id)
                 )
             )
+            # the templates print each invoice's pay link: its access token, made for all at once
+            email_lines.move_ids._dunning_ensure_access_tokens()
             for template, template_lines in email_lines.grouped(lambda line: line.step_id.mail_template_id).items():
                 rendered = template._generate_template(template_lines.ids, self._email_render_fields())
                 for line in template_lines:

@@ -1,3 +1,4 @@
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date as date_type
@@ -7,6 +8,7 @@ from lxml import html as lxml_html
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.image import image_data_uri
 from odoo.tools.misc import formatLang
 
 from ..tools.bank_account import format_account_number
@@ -48,6 +50,21 @@ DEFAULT_HTML_BODY = """<div>
         please disregard it.</p>
     <p t-if="bank.iban">Payment by bank transfer to <t t-out="bank.holder"/>, IBAN <span style="white-space: nowrap;" t-out="bank.iban"/><t
         t-if="bank.bic">, BIC <t t-out="bank.bic"/></t>, quoting the reference <t t-out="payment_reference"/>.</p>
+    <table t-if="sepa_qr" style="border-collapse: collapse; margin: 2mm 0; page-break-inside: avoid;">
+        <tr>
+            <td style="width: 30mm; padding: 0 3mm 0 0;"><img t-att-src="sepa_qr" style="width: 27mm; height: 27mm;" alt=""/></td>
+            <td style="vertical-align: middle;">To pay by transfer, scan this SEPA QR code with your banking app: it fills in the account, the amount due and the reference.</td>
+        </tr>
+    </table>
+    <div t-if="pay_links" style="margin: 2mm 0; page-break-inside: avoid;">
+        <p style="margin: 0 0 1mm 0;"><strong>Pay now</strong> online by card: open the link of each invoice or scan its QR code.</p>
+        <table style="border-collapse: collapse;">
+            <tr t-foreach="pay_links" t-as="link">
+                <td style="width: 20mm; padding: 0.5mm 2mm 0.5mm 0;"><img t-att-src="link.qr" style="width: 18mm; height: 18mm;" alt=""/></td>
+                <td style="vertical-align: middle; font-size: 7pt;"><t t-out="link.number"/>: <t t-out="format_amount(link.amount_residual, link.currency)"/><br/><t t-out="link.url"/></td>
+            </tr>
+        </table>
+    </div>
     <p>Yours sincerely,</p>
     <p><t t-out="signatory.name"/><br t-if="signatory.name"/><t t-out="signatory.title"/><br
         t-if="signatory.title"/><t t-out="company.name"/></p>
@@ -92,6 +109,20 @@ class LetterBankAccount:
     iban: str
     bic: str
     bank_name: str
+
+
+@dataclass(frozen=True)
+class LetterPayLink:
+    """The link to pay one invoice online (``pay_links`` in the template): its portal page with
+    the access token, and the QR code of that link as a ``data:`` URI (letters are printed from
+    HTML that loads no URL)."""
+
+    invoice: object
+    number: str
+    amount_residual: float
+    currency: object
+    url: str
+    qr: str
 
 
 @dataclass(frozen=True)
@@ -228,6 +259,8 @@ class DunningLetterTemplate(models.Model):
         """
         self.ensure_one()
         bodies, errors = {}, {}
+        # the letters print each invoice's pay link: its access token, made for all at once
+        lines.move_ids._dunning_ensure_access_tokens()
         for lang, lang_lines in lines.grouped(self._letter_lang).items():
             template = self.with_context(lang=lang)
             try:
@@ -307,6 +340,8 @@ class DunningLetterTemplate(models.Model):
         )
         strategy = line.run_id.strategy_id
         moves = line.move_ids.sorted(lambda m: (m.invoice_date_due or m.date, m.id))
+        payment_reference = ", ".join(dict.fromkeys(move.payment_reference or move.name for move in moves))
+        bank = self._letter_bank_account(company, moves)
         values = {
             "customer": line.partner_id,
             "contact": line.recipient_id or line.partner_id,
@@ -319,8 +354,10 @@ class DunningLetterTemplate(models.Model):
             "date": line.date,
             "step": line.step_id,
             # the reference customers quote with their transfer: each invoice's own
-            "payment_reference": ", ".join(dict.fromkeys(move.payment_reference or move.name for move in moves)),
-            "bank": self._letter_bank_account(company, moves),
+            "payment_reference": payment_reference,
+            "bank": bank,
+            "pay_links": self._letter_pay_links(moves),
+            "sepa_qr": self._letter_sepa_qr(bank, line, payment_reference),
             "signatory": self._letter_signatory(line),
             # French law: late-payment interest (L441-10) and the recovery indemnity (D441-5)
             # apply between businesses only, never to an individual
@@ -351,6 +388,47 @@ class DunningLetterTemplate(models.Model):
             iban=format_account_number(account.acc_number) if account else "",
             bic=account.bank_bic or "" if account else "",
             bank_name=account.bank_name or "" if account else "",
+        )
+
+    @api.model
+    def _letter_pay_links(self, moves):
+        """Each invoice's link to pay it online (Odoo's invoice portal with its access token,
+        where ``account_payment`` offers the payment providers) and the QR code of that link."""
+        Report = self.env["ir.actions.report"]
+        links = []
+        for move in moves:
+            url = move._dunning_pay_url()
+            png = Report.barcode("QR", url, width=240, height=240, barLevel="M")
+            links.append(
+                LetterPayLink(
+                    invoice=move,
+                    number=move.name,
+                    amount_residual=move.amount_residual,
+                    currency=move.currency_id,
+                    url=url,
+                    qr=image_data_uri(base64.b64encode(png)),
+                )
+            )
+        return links
+
+    @api.model
+    def _letter_sepa_qr(self, bank, line, payment_reference):
+        """The SEPA credit transfer QR code (EPC) of the amount due to the company's account, as
+        a ``data:`` URI, by ``account_qr_code_sepa``'s own method; ``""`` when the account is
+        not a SEPA IBAN, the amount is not in euros or no invoice is due (a quotation's letter)."""
+        if not bank.account or not line.move_ids or line.amount_residual <= 0:
+            return ""
+        return (
+            bank.account.build_qr_code_base64(
+                line.amount_residual,
+                payment_reference,
+                payment_reference,
+                line.currency_id,
+                line.partner_id.commercial_partner_id,
+                qr_method="sct_qr",
+                silent_errors=True,
+            )
+            or ""
         )
 
     def _letter_signatory(self, line):
