@@ -1,5 +1,7 @@
 from . import (
     account_move,
+    account_move_dispute,
+    account_partial_reconcile,
     dunning_document,
     dunning_document_kind,
     dunning_document_late_fees,
@@ -12,6 +14,7 @@ from . import (
     dunning_kind_invoice_process,
     dunning_letter_template,
     dunning_marker,
+    dunning_promise,
     dunning_run,
     dunning_run_line,
     dunning_run_line_create,
