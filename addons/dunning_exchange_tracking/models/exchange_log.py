@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import format_datetime
+from odoo.tools import format_date, format_datetime, formatLang
 
 # the colour of a call's outcome in the timeline
 OUTCOME_CLASSES = {
@@ -32,6 +32,13 @@ class ExchangeLog(models.Model):
         elif outcome:
             # the outcome of a reminder call is the badge, unless a follow-up takes it
             status, status_class, outcome = outcome, OUTCOME_CLASSES[self.dunning_outcome], ""
+            promise = self.dunning_promise_id
+            if promise and promise.has_access("read"):
+                status = self.env._(
+                    "Promise to pay %(amount)s on %(date)s",
+                    amount=formatLang(self.env, promise.amount, currency_obj=promise.currency_id),
+                    date=format_date(self.env, promise.date),
+                )
         return {
             "key": f"exchange-{self.id:010d}",
             "sort_key": self.date,

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 DUNNING_GROUP = "dunning_strategy.group_dunning_user"
 # set when the call is logged, by the call flow only
-LOCKED_FIELDS = {"dunning_outcome", "dunning_activity_id", "dunning_run_line_id"}
+LOCKED_FIELDS = {"dunning_outcome", "dunning_activity_id", "dunning_run_line_id", "dunning_promise_id"}
 
 
 def add_working_days(day, count):
@@ -62,11 +62,19 @@ class ExchangeLog(models.Model):
     )
     dunning_run_line_id = fields.Many2one(
         "dunning.run.line",
-        string="Reminder",
+        string="Dunning Reminder",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
         help="The reminder whose call this exchange logs.",
+    )
+    dunning_promise_id = fields.Many2one(
+        "dunning.promise",
+        string="Promise to Pay",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The promise to pay recorded by this call.",
     )
     dunning_is_call = fields.Boolean(compute="_compute_dunning_is_call")
     dunning_promise_date = fields.Date(string="Promised Payment Date")
@@ -114,8 +122,9 @@ class ExchangeLog(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # written by the call flow only (see _dunning_apply_outcome), never by the caller
+            # written by the call flow only (see _dunning_apply_call), never by the caller
             vals.pop("dunning_run_line_id", None)
+            vals.pop("dunning_promise_id", None)
         exchanges = super().create(vals_list)
         for exchange in exchanges.filtered(lambda exchange: exchange.dunning_outcome or exchange.dunning_activity_id):
             exchange._dunning_apply_call()
@@ -172,6 +181,35 @@ class ExchangeLog(models.Model):
             for invoice in invoices
             if ("account.move", invoice.id) not in known
         ]
+
+    def _dunning_outcome_promise(self, invoices):
+        """The promise to pay, with the caller's rights (dunning users create promises); its
+        constraints check the invoices, the customer and the company."""
+        if not self.dunning_promise_date:
+            raise ValidationError(self.env._("Say by which date the customer promised to pay."))
+        vals = {
+            "partner_id": self.commercial_partner_id.id,
+            "company_id": (self.company_id or self.env.company).id,
+            "date": self.dunning_promise_date,
+            "origin": "call",
+            "user_id": self.env.uid,
+            "note": self.env._("Promised during the call %(exchange)s.", exchange=self.name),
+        }
+        if invoices:
+            vals["invoice_ids"] = [Command.set(invoices.ids)]
+        if self.dunning_promise_amount:
+            vals["amount"] = self.dunning_promise_amount
+        promise = self.env["dunning.promise"].create(vals)
+        # sudo: the link is the call flow's (see write()), the promise was created as the caller
+        self.sudo().dunning_promise_id = promise
+
+    def _dunning_outcome_dispute(self, invoices):
+        """The invoices go into dispute (``_dunning_open_dispute`` checks the caller's right)."""
+        if not invoices:
+            raise ValidationError(self.env._("Choose the disputed invoices."))
+        if not (self.dunning_dispute_reason or "").strip():
+            raise ValidationError(self.env._("Say why the customer disputes the invoices."))
+        invoices._dunning_open_dispute(self.dunning_dispute_reason)
 
     def _dunning_outcome_no_answer(self, invoices):
         """The next call: an activity of the same type for the same assignee (a dunning call and

@@ -162,3 +162,109 @@ class TestDunningCallFlow(DunningCallCommon):
                 }
             )
         self.assertTrue(self.activity.active)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningCallOutcomes(DunningCallCommon):
+    """A promise to pay and a dispute told on the phone."""
+
+    def test_promise_to_pay_creates_the_promise(self):
+        promised = self.today + timedelta(days=10)
+        exchange = self._log_call(
+            self.controller, dunning_outcome="promise", dunning_promise_date=promised, dunning_promise_amount=1500.0
+        )
+        promise = exchange.dunning_promise_id
+        self.assertTrue(promise)
+        self.assertEqual(promise.partner_id, self.customer)
+        self.assertEqual(promise.invoice_ids, self.invoices)
+        self.assertEqual(promise.date, promised)
+        self.assertEqual(promise.amount, 1500.0)
+        self.assertEqual(promise.origin, "call")
+        self.assertEqual(promise.state, "open")
+        self.assertEqual(promise.user_id, self.controller)
+        self.assertIn(exchange.name, promise.note)
+        self.assertEqual(self.customer.with_user(self.controller).dunning_promise_ids, promise)
+        # the exchange: mode phone, subject reminder, the invoices as documents; the call is done
+        self.assertEqual(exchange.mode_id, self.env.ref("exchange_tracking.exchange_mode_phone"))
+        self.assertEqual(exchange.subject_id, self.env.ref("exchange_tracking.exchange_subject_invoice_reminder"))
+        self.assertEqual(exchange.res_model, "account.move")
+        self.assertEqual({exchange.res_id, *exchange.link_ids.mapped("res_id")}, set(self.invoices.ids))
+        self.assertFalse(self.activity.exists())
+        timeline = str(self.customer.with_user(self.controller).dunning_timeline)
+        self.assertIn("text-bg-success", timeline)
+        self.assertIn("1,500.00", timeline)
+        # the link to the promise is the flow's own
+        with self.assertRaises(UserError):
+            exchange.with_user(self.controller).dunning_promise_id = False
+
+    def test_promise_on_some_invoices_without_amount(self):
+        exchange = self._log_call(
+            self.controller,
+            dunning_outcome="promise",
+            dunning_promise_date=self.today + timedelta(days=3),
+            dunning_invoice_ids=self.invoices[1],
+        )
+        self.assertEqual(exchange.dunning_promise_id.invoice_ids, self.invoices[1])
+        self.assertEqual(exchange.dunning_promise_id.amount, 800.0, "the residual of the invoice")
+
+    def test_dispute_opens_the_dispute_on_the_chosen_invoices(self):
+        self._log_call(
+            self.controller,
+            dunning_outcome="dispute",
+            dunning_invoice_ids=self.invoices[0],
+            dunning_dispute_reason="Livraison incomplète",
+        )
+        self.assertTrue(self.invoices[0].dunning_dispute)
+        self.assertEqual(self.invoices[0].dunning_dispute_reason, "Livraison incomplète")
+        self.assertFalse(self.invoices[1].dunning_dispute)
+        self.assertFalse(self.activity.exists())
+
+    def test_a_promise_needs_a_date_and_a_dispute_a_reason(self):
+        Exchange = self.env["exchange.log"].with_user(self.controller)
+        for vals in (
+            {"dunning_outcome": "promise"},
+            {"dunning_outcome": "dispute", "dunning_invoice_ids": [(6, 0, self.invoices.ids)]},
+            {"dunning_outcome": "dispute", "dunning_dispute_reason": "Prix"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError), self.cr.savepoint():
+                Exchange.create({"partner_id": self.customer.id, "dunning_activity_id": self.activity.id, **vals})
+        self.assertTrue(self.activity.active)
+        self.assertFalse(self.customer.dunning_promise_ids)
+
+    def test_no_promise_without_dunning_or_exchange_rights(self):
+        promise_vals = {
+            "partner_id": self.customer.id,
+            "dunning_outcome": "promise",
+            "dunning_promise_date": self.today + timedelta(days=5),
+        }
+        # an exchange user who is no dunning user cannot make the call create a promise
+        sales = self._user("promise_sales", "base.group_user,exchange_tracking.group_exchange_create")
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["exchange.log"].with_user(sales).create(promise_vals)
+        # nor a credit controller with no exchange right
+        accountant = self._user("promise_accountant", "account.group_account_invoice")
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["exchange.log"].with_user(accountant).create(promise_vals)
+        # a dispute neither
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["exchange.log"].with_user(sales).create(
+                {
+                    "partner_id": self.customer.id,
+                    "dunning_outcome": "dispute",
+                    "dunning_invoice_ids": [(6, 0, self.invoices.ids)],
+                    "dunning_dispute_reason": "Prix",
+                }
+            )
+        self.assertFalse(self.env["dunning.promise"].search([("partner_id", "=", self.customer.id)]))
+        self.assertFalse(self.invoices.filtered("dunning_dispute"))
+        # nor link an exchange to someone else's promise
+        promise = self.env["dunning.promise"].create({"partner_id": self.customer.id, "date": self.today})
+        exchange = (
+            self.env["exchange.log"]
+            .with_user(sales)
+            .create({"partner_id": self.customer.id, "dunning_promise_id": promise.id})
+        )
+        self.assertFalse(exchange.dunning_promise_id)
+        # the credit controller with exchange rights does, without the activity too
+        exchange = self.env["exchange.log"].with_user(self.controller).create(promise_vals)
+        self.assertEqual(exchange.dunning_promise_id.origin, "call")
