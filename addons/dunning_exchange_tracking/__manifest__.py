@@ -7,7 +7,7 @@
     "author": "Dunning Strategy Contributors",
     "website": "https://example.com/dunning",
     "depends": ["dunning_strategy", "exchange_tracking", "exchange_tracking_account"],
-    "data": ["views/exchange_log_views.xml"],
+    "data": ["views/exchange_log_views.xml", "views/dunning_run_line_views.xml"],
     "demo": ["demo/exchange_log_demo.xml"],
     "assets": {
         "web.assets_backend": ["dunning_exchange_tracking/static/src/**/*"],

@@ -30,6 +30,7 @@ class TestDunningCallFlow(DunningCallCommon):
         self.assertEqual(exchange.direction, "outgoing")
         self.assertEqual(exchange.dunning_outcome, "reached")
         self.assertEqual(exchange.dunning_run_line_id, self.line)
+        self.assertEqual(self.line.with_user(self.controller).exchange_log_ids, exchange, "in the reminder's history")
         # the reminder's invoices are the exchange's documents: the first one related, the other linked
         self.assertEqual(exchange.dunning_invoice_ids, self.invoices)
         self.assertEqual((exchange.res_model, exchange.res_id), ("account.move", self.invoices[0].id))

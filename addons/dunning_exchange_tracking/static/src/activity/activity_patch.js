@@ -1,7 +1,10 @@
 import { Activity } from "@mail/core/web/activity";
 import { patch } from "@web/core/utils/patch";
 
-/** "Mark Done" on a dunning call in the chatter opens the exchange form of the call. */
+/**
+ * "Mark Done" on a dunning call in the chatter opens the exchange form of the call. The record
+ * is reloaded afterwards: the customer's page then shows the promise or dispute the call made.
+ */
 patch(Activity.prototype, {
     async onClickMarkAsDone(ev) {
         if (!this.props.activity.dunning_call) {
@@ -10,6 +13,6 @@ patch(Activity.prototype, {
         const thread = this.thread;
         await this.props.activity.logDunningCall();
         this.props.onActivityChanged(thread);
-        await thread.fetchNewMessages();
+        await this.props.reloadParentView();
     },
 });
