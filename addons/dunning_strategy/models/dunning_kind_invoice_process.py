@@ -251,11 +251,14 @@ class DunningKindInvoice(models.AbstractModel):
         for move in moves:
             dates[move] = False
             partner = move.commercial_partner_id
-            if not move._dunning_is_open() or move.dunning_excluded or move.dunning_dispute:
-                continue
-            if not move.invoice_date_due:
-                continue
-            if not partner.active or not partner.dunning_enabled:
+            if (
+                not move._dunning_is_open()
+                or move.dunning_excluded
+                or move.dunning_dispute
+                or not move.invoice_date_due
+                or not partner.active
+                or not partner.dunning_enabled
+            ):
                 continue
             strategy = partner.with_company(move.company_id).dunning_strategy_id or move.company_id.dunning_strategy_id
             if strategy not in steps_cache:
@@ -269,11 +272,17 @@ class DunningKindInvoice(models.AbstractModel):
                 if step.days < 0 and move.invoice_date_due < today:
                     continue  # only steps before the due date are left: none for an overdue invoice
                 date = move.invoice_date_due + timedelta(days=step.days)
+                if self._broken_promise_jump(move):
+                    date = min(date, today)  # after a broken promise, the step it jumps to is due at once
                 if move.dunning_date:
                     date = max(date, move.dunning_date + timedelta(days=max(step.min_interval_days, 1)))
             elif steps[last_level].repeat_days and move.dunning_date:
                 date = move.dunning_date + timedelta(days=steps[last_level].repeat_days)
             else:
                 continue
+            # an open promise holds it up to its date included (superuser: a date, only read)
+            promised = move.sudo().dunning_promise_ids.filtered(lambda promise: promise.state == "open")
+            if promised:
+                date = max(date, max(promised.mapped("date")) + timedelta(days=1))
             dates[move] = date
         return dates

@@ -120,6 +120,7 @@ class DunningStrategyStep(models.Model):
         "dunning.strategy.step",
         string="After a Broken Promise, Go To",
         check_company=True,
+        copy=False,  # a copied strategy points its copy at its own step (dunning.strategy.copy)
         domain="[('strategy_id', '=', strategy_id), ('id', '!=', id)]",
         help="When a customer breaks a promise to pay invoices at this step, their next reminder goes straight "
         "to that step (never a lower one).",

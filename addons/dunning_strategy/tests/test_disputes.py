@@ -56,6 +56,29 @@ class TestDunningDisputes(DunningCommon):
         self.assertFalse(self.invoice.activity_ids.filtered(lambda a: a.user_id == self.responsible))
         self.assertEqual(self._candidate(self.customer)["move_ids"], self.invoice.ids)
 
+    def test_disputed_amounts_are_shown_apart(self):
+        other = self._create_invoice(self.customer, self._days_ago(40), amount=300.0)
+        self._open_dispute(self.invoice)
+        statement = self.env["report.dunning_strategy.report_dunning_statement"]._statement_values(
+            self.customer, self.company, self.run_date
+        )
+        self.assertEqual(statement["total"], 1300.0, "still due: the total keeps it")
+        self.assertEqual(statement["disputed_total"], 1000.0)
+        self.assertEqual([row["disputed"] for row in statement["rows"]], [False, True], "oldest due first")
+        html = self.env["ir.qweb"]._render(
+            "dunning_strategy.report_dunning_statement_document",
+            {**statement, "o": self.customer},
+        )
+        self.assertIn("in dispute", str(html))
+        rows = self.env["dunning.analysis"].search([("move_id", "in", (self.invoice | other).ids)])
+        disputed = rows.filtered("dunning_dispute")
+        self.assertEqual(disputed.move_id, self.invoice)
+        self.assertEqual(sum(rows.mapped("amount_disputed")), 1000.0)
+        self.assertEqual(sum(rows.mapped("amount_undisputed")), 300.0)
+        self.assertEqual(
+            self.env["dunning.analysis"].search_count([("dunning_dispute", "=", True), ("id", "in", rows.ids)]), 1
+        )
+
     def test_only_an_open_invoice_can_be_disputed(self):
         self._pay(self.invoice)
         with self.assertRaises(UserError):

@@ -49,6 +49,8 @@ class TestDunningPromises(DunningCommon):
         promise = self._promise(promise_date)
         self.assertIsNone(self._candidate(self.customer, self.run_date), "held by the open promise")
         self.assertIsNone(self._candidate(self.customer, promise_date), "held up to its date included")
+        self.invoice.invalidate_recordset(["dunning_next_date"])
+        self.assertEqual(self.invoice.dunning_next_date, promise_date + timedelta(days=1))
         day_after = promise_date + timedelta(days=1)
         self.assertTrue(self._candidate(self.customer, day_after), "unpaid after the date: back in dunning")
         self.env["dunning.promise"]._dunning_break_overdue(day_after)
@@ -140,3 +142,10 @@ class TestDunningPromises(DunningCommon):
         self.assertEqual(promise.state, "cancelled")
         with self.assertRaises(AccessError):
             mine.with_user(employee).action_cancel()
+
+    def test_copied_strategy_jumps_to_its_own_step(self):
+        self.step2.broken_promise_step_id = self.step4
+        copy = self.strategy.copy({"name": "Copied strategy"})
+        copied_steps = copy.step_ids.sorted("level")
+        self.assertEqual(copied_steps[1].broken_promise_step_id, copied_steps[3])
+        self.assertFalse(copied_steps[0].broken_promise_step_id)
