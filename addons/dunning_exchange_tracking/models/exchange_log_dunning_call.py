@@ -121,11 +121,15 @@ class ExchangeLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # written by the call flow only (see _dunning_apply_call), never by the caller: neither
+        # as values nor as context defaults
+        flow_fields = ("dunning_run_line_id", "dunning_promise_id")
         for vals in vals_list:
-            # written by the call flow only (see _dunning_apply_call), never by the caller
-            vals.pop("dunning_run_line_id", None)
-            vals.pop("dunning_promise_id", None)
-        exchanges = super().create(vals_list)
+            for name in flow_fields:
+                vals.pop(name, None)
+        defaults = {f"default_{name}" for name in flow_fields}
+        context = {key: value for key, value in self.env.context.items() if key not in defaults}
+        exchanges = super(ExchangeLog, self.with_context(context)).create(vals_list).with_env(self.env)
         for exchange in exchanges.filtered(lambda exchange: exchange.dunning_outcome or exchange.dunning_activity_id):
             exchange._dunning_apply_call()
         return exchanges

@@ -266,6 +266,13 @@ class TestDunningCallOutcomes(DunningCallCommon):
             .create({"partner_id": self.customer.id, "dunning_promise_id": promise.id})
         )
         self.assertFalse(exchange.dunning_promise_id)
+        exchange = (
+            self.env["exchange.log"]
+            .with_user(sales)
+            .with_context(default_dunning_promise_id=promise.id, default_dunning_run_line_id=self.line.id)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertFalse(exchange.dunning_promise_id or exchange.dunning_run_line_id, "nor as context defaults")
         # the credit controller with exchange rights does, without the activity too
         exchange = self.env["exchange.log"].with_user(self.controller).create(promise_vals)
         self.assertEqual(exchange.dunning_promise_id.origin, "call")
