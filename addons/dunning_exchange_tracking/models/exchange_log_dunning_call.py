@@ -127,9 +127,8 @@ class ExchangeLog(models.Model):
         for vals in vals_list:
             for name in flow_fields:
                 vals.pop(name, None)
-        defaults = {f"default_{name}" for name in flow_fields}
-        context = {key: value for key, value in self.env.context.items() if key not in defaults}
-        exchanges = super(ExchangeLog, self.with_context(context)).create(vals_list).with_env(self.env)
+        no_defaults = dict.fromkeys((f"default_{name}" for name in flow_fields), False)
+        exchanges = super(ExchangeLog, self.with_context(**no_defaults)).create(vals_list).with_env(self.env)
         for exchange in exchanges.filtered(lambda exchange: exchange.dunning_outcome or exchange.dunning_activity_id):
             exchange._dunning_apply_call()
         return exchanges
