@@ -705,3 +705,78 @@ def test_links_follow_the_rights_on_their_exchange(server, world, logged_order):
     for role in ("plain", "portal"):
         refused(as_role(server, role).call, "exchange.log.link", "search_read", [], fields=["res_name"])
     assert world["admin"].call("exchange.log.link", "search", [("exchange_id", "=", exchange)]) == links
+
+
+# -- issue 17: the outcome of a reminder call feeds dunning, for credit controllers only -------
+
+
+def test_dunning_call_outcome_needs_exchange_and_dunning_rights(server, world):
+    """A dunning call activity is logged as an exchange whose outcome acts on dunning: an exchange
+    user who is no credit controller cannot close it through the flow nor make an outcome act; a
+    credit controller with the exchange right can; the outcome and its links stay the flow's."""
+    admin = world["admin"]
+    company = admin.call("res.users", "read", [admin.uid], fields=["company_id"])[0]["company_id"][0]
+    login = "rpc_exsec_call_controller"
+    controller_id = admin.call(
+        "res.users",
+        "create",
+        {
+            "name": "Call controller",
+            "login": login,
+            "password": f"{login}-pw-123",
+            "email": f"{login}@example.com",
+            "company_id": company,
+            "company_ids": [(6, 0, [company])],
+            "groups_id": [
+                (
+                    6,
+                    0,
+                    [
+                        xmlid(admin, "account.group_account_invoice"),
+                        xmlid(admin, "exchange_tracking.group_exchange_create"),
+                    ],
+                )
+            ],
+        },
+    )
+    logger = as_role(server, "logger")
+    call_type = xmlid(admin, "dunning_strategy.mail_activity_type_dunning_call")
+    activity_vals = {
+        "res_model_id": xmlid(admin, "base.model_res_partner"),
+        "res_id": world["customer"],
+        "activity_type_id": call_type,
+        "summary": "Appel de relance RPC",
+    }
+    # the logger's own dunning call: he may close it, but he is no credit controller
+    activity = admin.call("mail.activity", "create", {**activity_vals, "user_id": logger.uid})
+    refused(logger.call, "mail.activity", "action_dunning_log_call", [activity])
+    for outcome in ("no_answer", "promise", "wrong_contact"):
+        values = {"partner_id": world["customer"], "dunning_outcome": outcome, "dunning_promise_date": "2099-01-05"}
+        refused(logger.call, "exchange.log", "create", values)
+    refused(logger.call, "exchange.log", "create", {"partner_id": world["customer"], "dunning_activity_id": activity})
+    assert admin.call("mail.activity", "search_count", [("id", "=", activity)]) == 1
+    # the credit controller's call: the flow opens, saving with "no answer" plans the next call
+    controller = server.login(login, f"{login}-pw-123")
+    mine = admin.call("mail.activity", "create", {**activity_vals, "user_id": controller_id})
+    refused(controller.call, "mail.activity", "action_dunning_log_call", [activity], code=RPC_ACCESS_ERROR)
+    action = controller.call("mail.activity", "action_dunning_log_call", [mine])
+    assert action["res_model"] == "exchange.log"
+    assert action["context"]["default_dunning_activity_id"] == mine
+    exchange = controller.call(
+        "exchange.log",
+        "create",
+        {"partner_id": world["customer"], "dunning_activity_id": mine, "dunning_outcome": "no_answer"},
+        context={"default_dunning_promise_id": 1},
+    )
+    assert admin.call("mail.activity", "search_count", [("id", "=", mine)]) == 0, "the call is done"
+    next_calls = admin.call(
+        "mail.activity",
+        "search_read",
+        [("res_id", "=", world["customer"]), ("activity_type_id", "=", call_type), ("user_id", "=", controller_id)],
+        fields=["date_deadline"],
+    )
+    assert len(next_calls) == 1
+    read = controller.call("exchange.log", "read", [exchange], fields=["dunning_promise_id", "dunning_outcome"])[0]
+    assert read["dunning_outcome"] == "no_answer" and not read["dunning_promise_id"]
+    # the outcome acted once: it is not rewritten over RPC
+    refused(controller.call, "exchange.log", "write", [exchange], {"dunning_outcome": "promise"}, code=RPC_USER_ERROR)

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import Command, fields, models
 
 
 class ResPartner(models.Model):
@@ -19,8 +19,27 @@ class ResPartner(models.Model):
             record = self.env.ref(xmlid, raise_if_not_found=False)
             if record and record.active:
                 defaults[field] = record.id
+        invoices = self.commercial_partner_id._dunning_call_invoices()
+        if invoices:
+            defaults["default_dunning_invoice_ids"] = [Command.set(invoices.ids)]
         action["context"] = {**defaults, **action["context"]}
         return action
+
+    def _dunning_call_invoices(self):
+        """The open overdue invoices of this customer in the current company, as the user reads
+        them: what a reminder call is about when no reminder names them."""
+        self.ensure_one()
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_date_due", "<", fields.Date.context_today(self)),
+            ],
+            order="invoice_date_due, id",
+        )
 
     def _dunning_timeline_entries(self, limit):
         entries = super()._dunning_timeline_entries(limit)

@@ -1,1 +1,1 @@
-from . import test_timeline
+from . import test_call_flow, test_timeline, test_tours
