@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    dunning_digest,
     dunning_document,
     dunning_document_kind,
     dunning_document_late_fees,
@@ -21,8 +22,10 @@ from . import (
     ir_actions_report,
     mail_render_mixin,
     res_company,
+    res_company_digest,
     res_config_settings,
     res_partner,
+    res_partner_dunning_figures,
     res_partner_followup,
     res_partner_timeline,
 )

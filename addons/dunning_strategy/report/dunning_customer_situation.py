@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.account_move import DUNNING_OPEN_PAYMENT_STATES
+from ..models.customer_history_sql import customer_history_ctes
 
 
 class DunningCustomerSituation(models.Model):
@@ -29,6 +30,8 @@ class DunningCustomerSituation(models.Model):
         ],
         "dunning.strategy.step": ["marker_id", "level"],
         "dunning.run.line": ["partner_id", "company_id", "date", "state"],
+        "account.move.line": ["move_id", "display_type"],
+        "account.partial.reconcile": ["debit_move_id", "max_date"],
         "res.company": ["currency_id"],
     }
 
@@ -46,6 +49,14 @@ class DunningCustomerSituation(models.Model):
     marker_id = fields.Many2one("dunning.marker", string="Dunning Marker", readonly=True)
     marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     last_date = fields.Date(string="Last Reminder", readonly=True)
+    avg_days_late = fields.Float(
+        string="Average Days Late (12 Months)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days late of the invoices paid in full in the last 12 months, weighted by their amount.",
+    )
+    reminder_count = fields.Integer(string="Reminders (12 Months)", readonly=True)
     next_date = fields.Date(
         string="Next Reminder",
         compute="_compute_next_date",
@@ -83,8 +94,11 @@ class DunningCustomerSituation(models.Model):
                            AND move.amount_residual > 0
                            AND move.invoice_date_due IS NOT NULL
                       GROUP BY move.commercial_partner_id, move.company_id
-                    )
+                    ),
+                    %(history)s
                     SELECT situation.*,
+                           paid_12m.avg_days_late,
+                           COALESCE(reminders_12m.reminder_count, 0) AS reminder_count,
                            company.currency_id,
                            step.level,
                            step.marker_id,
@@ -96,10 +110,15 @@ class DunningCustomerSituation(models.Model):
                       FROM situation
                       JOIN res_company company ON company.id = situation.company_id
                  LEFT JOIN dunning_strategy_step step ON step.id = situation.step_id
+                 LEFT JOIN paid_12m ON paid_12m.partner_id = situation.partner_id
+                                   AND paid_12m.company_id = situation.company_id
+                 LEFT JOIN reminders_12m ON reminders_12m.partner_id = situation.partner_id
+                                        AND reminders_12m.company_id = situation.company_id
                 )
                 """,
                 view=SQL.identifier(self._table),
                 open_states=DUNNING_OPEN_PAYMENT_STATES,
+                history=customer_history_ctes(SQL("(NOW() AT TIME ZONE 'UTC')::date")),
             )
         )
 
@@ -134,3 +153,7 @@ class DunningCustomerSituation(models.Model):
         """Open the follow-up page of the row's customer, in the row's company."""
         self.ensure_one()
         return self.partner_id.with_company(self.company_id)._get_dunning_followup_action()
+
+    def action_statement_xlsx(self):
+        """Download the statements of account of these rows' customers as one XLSX workbook."""
+        return self.env["dunning.statement.xlsx"]._action_download(self.partner_id)
