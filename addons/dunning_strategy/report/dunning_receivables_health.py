@@ -100,15 +100,22 @@ class DunningReceivablesHealth(models.Model):
                     CROSS JOIN generate_series(date_trunc('month', f.first), date_trunc('month', today.day),
                                                INTERVAL '1 month') month
                     ),
-                    -- every invoice at every cut-off at which it was issued and not yet paid in full
+                    -- every invoice at every cut-off at which it was issued and not yet paid in full:
+                    -- the months from its issue to the one before its full payment (or this one)
                     open_at AS (
-                        SELECT months.company_id, months.month, months.cutoff, invoices.id,
-                               invoices.amount, months.cutoff - invoices.invoice_date_due AS days
+                        SELECT invoices.company_id, open_month::date AS month,
+                               LEAST((open_month + INTERVAL '1 month - 1 day')::date, today.day) AS cutoff,
+                               invoices.id, invoices.amount,
+                               LEAST((open_month + INTERVAL '1 month - 1 day')::date, today.day)
+                                   - invoices.invoice_date_due AS days
                           FROM invoices
                      LEFT JOIN paid ON paid.move_id = invoices.id
-                          JOIN months ON months.company_id = invoices.company_id
-                                     AND months.cutoff >= invoices.invoice_date
-                                     AND (paid.date IS NULL OR paid.date > months.cutoff)
+                    CROSS JOIN today
+                    CROSS JOIN generate_series(
+                                   date_trunc('month', invoices.invoice_date),
+                                   COALESCE(date_trunc('month', paid.date) - INTERVAL '1 month',
+                                            date_trunc('month', today.day)),
+                                   INTERVAL '1 month') open_month
                     ),
                     residual_at AS (
                         SELECT open_at.company_id, open_at.month, open_at.days,

@@ -91,7 +91,12 @@ class DunningStepEffectiveness(models.Model):
                                paid.date AS payment_date,
                                -- (GREATEST ignores NULLs: an unpaid invoice would count as paid at once)
                                CASE WHEN paid.date IS NOT NULL
-                                    THEN GREATEST(paid.date - reminded.date, 0) END AS days_to_payment
+                                    THEN GREATEST(paid.date - reminded.date, 0) END AS days_to_payment,
+                               -- reminded again: a later done line lists the invoice (a window,
+                               -- not a subquery per row)
+                               (LEAD(reminded.line_id) OVER (PARTITION BY reminded.move_id
+                                                             ORDER BY reminded.date, reminded.line_id)
+                                    IS NOT NULL)::int AS next_step_needed
                           FROM reminded
                      LEFT JOIN paid ON paid.move_id = reminded.move_id
                     )
@@ -110,14 +115,7 @@ class DunningStepEffectiveness(models.Model):
                            COALESCE(outcome.days_to_payment <= 7, FALSE)::int AS paid_within_7,
                            COALESCE(outcome.days_to_payment <= 15, FALSE)::int AS paid_within_15,
                            COALESCE(outcome.days_to_payment <= 30, FALSE)::int AS paid_within_30,
-                           EXISTS (
-                               SELECT 1
-                                 FROM dunning_run_line_account_move_rel later_rel
-                                 JOIN dunning_run_line later ON later.id = later_rel.line_id
-                                WHERE later_rel.move_id = outcome.move_id
-                                  AND later.state = 'done'
-                                  AND (later.date, later.id) > (outcome.date, outcome.line_id)
-                           )::int AS next_step_needed,
+                           outcome.next_step_needed,
                            1 AS reminder_count
                       FROM outcome
                       JOIN account_move move ON move.id = outcome.move_id
