@@ -364,3 +364,57 @@ def test_salesperson_without_the_followup_right_reads_and_launches_no_followup(s
     assert_refused(plain.call, "dunning.strategy", "action_run_now", [strategy])
     assert not admin.call("dunning.run.line", "search", [("sale_order_id", "=", order)])
     # a salesperson with the right follows up (test_salesperson_follows_up_his_quotation_not_a_colleagues)
+
+
+# -- promises to pay and disputes (issue #17) ---------------------------------------------------
+
+
+def test_promise_state_belongs_to_the_engine_and_promises_to_dunning_users(server, world_sec):
+    admin = world_sec["admin"]
+    billing = as_user(server, "sec_billing_a")
+    plain = as_user(server, "sec_plain_salesperson")
+    values = {
+        "partner_id": world_sec["debtor"],
+        "date": (datetime.date.today() + datetime.timedelta(days=10)).isoformat(),
+        "invoice_ids": [(6, 0, [world_sec["invoice"]])],
+    }
+    # a salesperson (invoices, no dunning right) neither records nor reads promises
+    assert_refused(plain.call, "dunning.promise", "create", values)
+    promise = billing.call("dunning.promise", "create", values)
+    assert_refused(plain.call, "dunning.promise", "read", [promise], fields=["state"])
+    assert_refused(plain.call, "res.partner", "read", [world_sec["debtor"]], fields=["dunning_promise_ids"])
+    # an accountant (a dunning user) records it, but never decides its state
+    assert billing.call("dunning.promise", "read", [promise], fields=["state"])[0]["state"] == "open"
+    assert_refused(billing.call, "dunning.promise", "write", [promise], {"state": "kept"})
+    assert_refused(billing.call, "dunning.promise", "write", [promise], {"amount_residual_start": 0.0})
+    assert_refused(billing.call, "dunning.promise", "create", dict(values, state="kept"))
+    assert admin.call("dunning.promise", "read", [promise], fields=["state"])[0]["state"] == "open"
+    billing.call("dunning.promise", "action_cancel", [promise])
+    assert admin.call("dunning.promise", "read", [promise], fields=["state"])[0]["state"] == "cancelled"
+    assert_error(billing.call, "dunning.promise", "write", [promise], {"note": "reopened?"})
+
+
+def test_disputes_are_opened_and_closed_by_dunning_users_only(server, world_sec):
+    admin = world_sec["admin"]
+    billing = as_user(server, "sec_billing_a")
+    plain = as_user(server, "sec_plain_salesperson")
+    invoice = world_sec["shared_invoice"]
+    # a salesperson may edit invoices, not take one out of dunning
+    assert_refused(plain.call, "account.move", "write", [invoice], {"dunning_dispute": True})
+    assert_refused(plain.call, "account.move", "action_dunning_open_dispute_wizard", [invoice])
+    assert_refused(plain.call, "dunning.dispute.wizard", "create", {"move_ids": [(6, 0, [invoice])], "reason": "x"})
+    # nobody writes the fields directly, an accountant neither: the buttons do
+    assert_refused(billing.call, "account.move", "write", [invoice], {"dunning_dispute": True})
+    assert_refused(billing.call, "account.move", "write", [invoice], {"dunning_dispute_user_id": billing.uid})
+    assert not admin.call("account.move", "read", [invoice], fields=["dunning_dispute"])[0]["dunning_dispute"]
+    wizard = billing.call(
+        "dunning.dispute.wizard",
+        "create",
+        {"move_ids": [(6, 0, [invoice])], "reason": "Livraison incomplete", "user_id": billing.uid},
+    )
+    billing.call("dunning.dispute.wizard", "action_open_dispute", [wizard])
+    assert admin.call("account.move", "read", [invoice], fields=["dunning_dispute"])[0]["dunning_dispute"]
+    assert_refused(plain.call, "account.move", "action_dunning_close_dispute", [invoice])
+    assert admin.call("account.move", "read", [invoice], fields=["dunning_dispute"])[0]["dunning_dispute"]
+    billing.call("account.move", "action_dunning_close_dispute", [invoice])
+    assert not admin.call("account.move", "read", [invoice], fields=["dunning_dispute"])[0]["dunning_dispute"]

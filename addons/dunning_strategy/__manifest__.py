@@ -30,6 +30,8 @@
         "views/res_config_settings_views.xml",
         "wizard/dunning_launch_views.xml",
         "wizard/dunning_set_step_views.xml",
+        "wizard/dunning_dispute_wizard_views.xml",
+        "views/dunning_promise_views.xml",
         "report/dunning_analysis_views.xml",
         "report/dunning_customer_situation_views.xml",
         "report/dunning_worklist_views.xml",

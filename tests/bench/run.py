@@ -17,6 +17,10 @@ Figures, one line each, ``name value unit``:
 
 - ``create_run_<size>_s`` / ``create_run_<size>_queries``: ``strategy._create_run(today)``,
   candidate selection plus bulk line creation, and its SQL query count;
+- ``create_run_promises_<size>_s`` next to ``create_run_plain_<size>_s`` (``--only
+  create_run_promises``): the same run with 5 % of the customers under an open promise to pay
+  (their invoices are skipped by the selection), and without, medians of 3 alternated runs, each
+  on its own copy, with their spread (``..._spread_s``: max - min of the 3);
 - ``email_<size>_customers_per_s`` and ``email_<size>_peak_rss_mb``: ``_process_runs`` with
   committed batches (as the cron), email steps only;
 - ``activity_<size>_customers_per_s``: the same with activity (phone call) steps only;
@@ -179,6 +183,60 @@ def measure_create_run(dbname, channel="email"):
         cr.close()
 
 
+PROMISED_SHARE = 0.05
+
+
+def make_promises(env, share=PROMISED_SHARE):
+    """Open promises to pay (due in 10 days) on the overdue invoices of ``share`` of the customers
+    that have some: one promise per customer, made as a user would (not timed)."""
+    today = datetime.date.today()
+    rows = env["account.move"]._read_group(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("company_id", "=", env.company.id),
+        ],
+        ["commercial_partner_id"],
+        ["id:array_agg"],
+    )
+    # the customers with invoices in the company (the seeded ones and the demo's)
+    customers = len(
+        env["account.move"]._read_group(
+            [("move_type", "=", "out_invoice"), ("company_id", "=", env.company.id)], ["commercial_partner_id"]
+        )
+    )
+    count = max(1, round(customers * share))
+    step = max(1, len(rows) // count)
+    chosen = rows[::step][:count]
+    env["dunning.promise"].create(
+        [
+            {
+                "partner_id": partner.id,
+                "company_id": env.company.id,
+                "invoice_ids": [(6, 0, move_ids)],
+                "date": today + datetime.timedelta(days=10),
+            }
+            for partner, move_ids in chosen
+        ]
+    )
+    return len(chosen)
+
+
+def measure_create_run_promises(dbname):
+    """``measure_create_run`` with 5 % of the customers under an open promise to pay."""
+    cr, env = open_env(dbname)
+    try:
+        promised = make_promises(env)
+        env.flush_all()
+        cr.commit()
+    finally:
+        cr.close()
+    return dict(measure_create_run(dbname), promised=promised)
+
+
 def measure_process(dbname, channel, limit=None):
     """Create the run (not timed), keep ``limit`` lines, process as the cron does (committed batches)."""
     created = measure_create_run(dbname, channel)
@@ -321,6 +379,7 @@ MEASURES = {
     "activity": lambda db: measure_process(db, "activity"),
     "letter": lambda db: measure_process(db, "letter", LETTER_SUBSET),
     "markers": measure_markers,
+    "create_run_promises": measure_create_run_promises,
     "workers1": lambda db: measure_workers(db, 1),
     "workers2": lambda db: measure_workers(db, 2),
     "letter_workers2": lambda db: measure_workers(db, 2, "letter", LETTER_SUBSET),
@@ -388,6 +447,27 @@ def run_measure(env, base, measure):
         env.drop_db(work)
 
 
+def bench_promises(env, base, size, figures):
+    """``create_run`` without and with promises to pay (``create_run_promises``), alternated."""
+    # alternated, each on a fresh copy: the plain run and the run with promises see the
+    # same machine load; medians of 3 and the spread say whether the difference is real
+    plain, promised = [], []
+    for _ in range(3):
+        if r := run_measure(env, base, "create_run"):
+            plain.append(r)
+        if r := run_measure(env, base, "create_run_promises"):
+            promised.append(r)
+    for name, results in (("plain", plain), ("promises", promised)):
+        if results:
+            seconds = sorted(r["seconds"] for r in results)
+            figure(figures, f"create_run_{name}_{size}_s", round(seconds[len(seconds) // 2], 3), "s")
+            figure(figures, f"create_run_{name}_{size}_spread_s", round(seconds[-1] - seconds[0], 3), "s")
+            figure(figures, f"create_run_{name}_{size}_queries", results[0]["queries"], "queries")
+            figure(figures, f"create_run_{name}_{size}_lines", results[0]["lines"], "customers")
+    if promised:
+        figure(figures, f"create_run_promises_{size}_promised", promised[0]["promised"], "customers")
+
+
 def bench_size(env, size, rebuild, only, prefix="bench"):
     figures = {}
     base = build_base(env, size, rebuild, prefix)
@@ -399,6 +479,8 @@ def bench_size(env, size, rebuild, only, prefix="bench"):
         figure(figures, f"create_run_{size}_s", round(r["seconds"], 3), "s")
         figure(figures, f"create_run_{size}_queries", r["queries"], "queries")
         figure(figures, f"create_run_{size}_lines", r["lines"], "customers")
+    if wanted("create_run_promises"):
+        bench_promises(env, base, size, figures)
     if wanted("email") and (r := run_measure(env, base, "email")):
         figure(figures, f"email_{size}_customers_per_s", round(r["per_s"], 1), "1/s")
         figure(figures, f"email_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")

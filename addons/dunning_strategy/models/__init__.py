@@ -1,5 +1,7 @@
 from . import (
     account_move,
+    account_move_dispute,
+    account_partial_reconcile,
     dunning_digest,
     dunning_document,
     dunning_document_kind,
@@ -13,6 +15,7 @@ from . import (
     dunning_kind_invoice_process,
     dunning_letter_template,
     dunning_marker,
+    dunning_promise,
     dunning_run,
     dunning_run_line,
     dunning_run_line_create,

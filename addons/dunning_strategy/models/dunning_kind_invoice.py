@@ -36,7 +36,11 @@ class DunningKindInvoice(models.AbstractModel):
         ``invoice_date_due`` (the latest installment's date). It climbs one step per run: its
         climb window is its next level, skipping the steps before the due date (negative
         ``days``) once it is overdue (an overdue invoice never gets a courtesy reminder). It
-        is not selected while it waits in a pending line of another run.
+        is not selected while it waits in a pending line of another run, while it is in dispute
+        (``dunning_dispute``), nor while an open promise to pay covers it, up to the promised
+        date included. After a broken promise, when its current step names a step to go to
+        (``broken_promise_step_id``, higher than its own), that step is due at once, until its
+        next reminder (a reminder never steps back: a lower step is never a jump).
 
         The customer (its commercial partner) must be active (an archived customer is never
         reminded), included in dunning and use this strategy (its own, company-dependent, else
@@ -61,13 +65,16 @@ class DunningKindInvoice(models.AbstractModel):
             WITH steps AS (%(steps)s),
             open_invoices AS (
                 SELECT move.id, move.commercial_partner_id, move.invoice_date_due,
-                       move.invoice_date_due AS reference_date, move.dunning_date,
+                       -- after a broken promise, the step it jumps to is due at once
+                       CASE WHEN jump.level IS NULL THEN move.invoice_date_due
+                            ELSE LEAST(move.invoice_date_due, %(date)s - jump.days) END AS reference_date,
+                       move.dunning_date,
                        move.amount_residual_signed, COALESCE(current_step.level, 0) AS current_level,
                        -- the step it climbs to next: once overdue, never a step before the due date
-                       (SELECT MIN(next_step.level)
+                       COALESCE(jump.level, (SELECT MIN(next_step.level)
                           FROM steps next_step
                          WHERE next_step.level > COALESCE(current_step.level, 0)
-                           AND (next_step.days >= 0 OR move.invoice_date_due >= %(date)s)) AS climb_from,
+                           AND (next_step.days >= 0 OR move.invoice_date_due >= %(date)s))) AS climb_from,
                        EXISTS (
                             SELECT 1
                               FROM dunning_run_line_due_move_rel pending_rel
@@ -80,6 +87,21 @@ class DunningKindInvoice(models.AbstractModel):
                   JOIN res_partner partner ON partner.id = move.commercial_partner_id
                   JOIN res_company company ON company.id = move.company_id
              LEFT JOIN dunning_strategy_step current_step ON current_step.id = move.dunning_step_id
+                  -- "after a broken promise, go straight to": the step its current step names,
+                  -- higher than it, while no reminder went out since the promise was broken
+             LEFT JOIN LATERAL (
+                    SELECT jump_step.level, jump_step.days
+                      FROM steps jump_step
+                     WHERE jump_step.id = current_step.broken_promise_step_id
+                       AND jump_step.level > current_step.level
+                       AND EXISTS (
+                            SELECT 1
+                              FROM dunning_promise_account_move_rel broken_rel
+                              JOIN dunning_promise broken ON broken.id = broken_rel.promise_id
+                             WHERE broken_rel.move_id = move.id
+                               AND broken.state = 'broken'
+                               AND (move.dunning_date IS NULL OR move.dunning_date <= broken.date))
+                   ) jump ON current_step.broken_promise_step_id IS NOT NULL
                  WHERE move.company_id = %(company_id)s
                    AND move.move_type = 'out_invoice'
                    AND move.state = 'posted'
@@ -87,6 +109,15 @@ class DunningKindInvoice(models.AbstractModel):
                    AND move.amount_residual > 0
                    AND move.invoice_date_due IS NOT NULL
                    AND move.dunning_excluded IS NOT TRUE
+                   AND move.dunning_dispute IS NOT TRUE
+                   -- an open promise to pay holds its invoices until its date
+                   AND NOT EXISTS (
+                        SELECT 1
+                          FROM dunning_promise_account_move_rel promise_rel
+                          JOIN dunning_promise promise ON promise.id = promise_rel.promise_id
+                         WHERE promise_rel.move_id = move.id
+                           AND promise.state = 'open'
+                           AND promise.date >= %(date)s)
                    AND partner.active
                    AND partner.dunning_enabled IS NOT FALSE
                    AND COALESCE(%(partner_strategy)s, company.dunning_strategy_id) = %(strategy_id)s
@@ -215,6 +246,7 @@ class DunningKindInvoice(models.AbstractModel):
                 ("payment_state", "in", DUNNING_OPEN_PAYMENT_STATES),
                 ("amount_residual", ">", 0),
                 ("dunning_excluded", "=", False),
+                ("dunning_dispute", "=", False),
                 *strategy._invoice_filter_domain(),
             ],
             order="invoice_date_due, id",

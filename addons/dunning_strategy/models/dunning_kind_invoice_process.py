@@ -38,6 +38,7 @@ class DunningKindInvoice(models.AbstractModel):
                     line._dunning_owns_move(m)
                     and m._dunning_is_open()
                     and not m.dunning_excluded
+                    and not m.dunning_dispute
                     and (not m.dunning_date or m.dunning_date < run_date)
                 )
             )
@@ -48,7 +49,12 @@ class DunningKindInvoice(models.AbstractModel):
             vals = {}
             listed = (
                 line.move_ids.filtered(
-                    lambda m, line=line: line._dunning_owns_move(m) and m._dunning_is_open() and not m.dunning_excluded
+                    lambda m, line=line: (
+                        line._dunning_owns_move(m)
+                        and m._dunning_is_open()
+                        and not m.dunning_excluded
+                        and not m.dunning_dispute
+                    )
                 )
                 | due
             )
@@ -79,6 +85,8 @@ class DunningKindInvoice(models.AbstractModel):
             return self.env._("paid")
         if any(move.dunning_excluded for move in line.due_move_ids):
             return self.env._("invoice excluded from dunning")
+        if any(move.dunning_dispute for move in line.due_move_ids):
+            return self.env._("invoice in dispute")
         return self.env._("already reminded")
 
     @api.model
@@ -100,13 +108,31 @@ class DunningKindInvoice(models.AbstractModel):
     def _next_level(self, move, steps_by_level, date):
         """The level ``move`` climbs to at a reminder on ``date``, as ``_select_query``:
         one step per run, skipping the steps before the due date once the invoice is overdue;
-        the last step repeats."""
+        the last step repeats; after a broken promise, the step its step names, when higher."""
         last_level = max(steps_by_level)
+        jump = self._broken_promise_jump(move)
+        if jump and jump.level in steps_by_level:
+            return jump.level
         overdue = bool(move.invoice_date_due) and move.invoice_date_due < date
         for level in range(move.dunning_level + 1, last_level + 1):
             if level in steps_by_level and (steps_by_level[level].days >= 0 or not overdue):
                 return level
         return last_level
+
+    @api.model
+    def _broken_promise_jump(self, move):
+        """The step ``move`` goes straight to after a broken promise (``broken_promise_step_id``
+        of its step, higher than it), while no reminder went out since the promise was broken;
+        else an empty step. As ``_select_query``."""
+        step = move.dunning_step_id
+        jump = step.broken_promise_step_id
+        if not jump or jump.level <= step.level:
+            return jump.browse()
+        # superuser: the engine decides for whoever runs it; promises are only read here
+        for promise in move.sudo().dunning_promise_ids:
+            if promise.state == "broken" and (not move.dunning_date or move.dunning_date <= promise.date):
+                return jump
+        return jump.browse()
 
     @api.model
     def _get_recipients(self, lines):
@@ -225,9 +251,14 @@ class DunningKindInvoice(models.AbstractModel):
         for move in moves:
             dates[move] = False
             partner = move.commercial_partner_id
-            if not move._dunning_is_open() or move.dunning_excluded or not move.invoice_date_due:
-                continue
-            if not partner.active or not partner.dunning_enabled:
+            if (
+                not move._dunning_is_open()
+                or move.dunning_excluded
+                or move.dunning_dispute
+                or not move.invoice_date_due
+                or not partner.active
+                or not partner.dunning_enabled
+            ):
                 continue
             strategy = partner.with_company(move.company_id).dunning_strategy_id or move.company_id.dunning_strategy_id
             if strategy not in steps_cache:
@@ -241,11 +272,17 @@ class DunningKindInvoice(models.AbstractModel):
                 if step.days < 0 and move.invoice_date_due < today:
                     continue  # only steps before the due date are left: none for an overdue invoice
                 date = move.invoice_date_due + timedelta(days=step.days)
+                if self._broken_promise_jump(move):
+                    date = min(date, today)  # after a broken promise, the step it jumps to is due at once
                 if move.dunning_date:
                     date = max(date, move.dunning_date + timedelta(days=max(step.min_interval_days, 1)))
             elif steps[last_level].repeat_days and move.dunning_date:
                 date = move.dunning_date + timedelta(days=steps[last_level].repeat_days)
             else:
                 continue
+            # an open promise holds it up to its date included (superuser: a date, only read)
+            promised = move.sudo().dunning_promise_ids.filtered(lambda promise: promise.state == "open")
+            if promised:
+                date = max(date, max(promised.mapped("date")) + timedelta(days=1))
             dates[move] = date
         return dates

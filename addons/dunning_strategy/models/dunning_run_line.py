@@ -144,6 +144,18 @@ class DunningRunLine(models.Model):
     )
     handover_message_id = fields.Many2one("mail.message", string="Hand-over Email", readonly=True, ondelete="set null")
 
+    promise_ids = fields.Many2many(
+        "dunning.promise",
+        string="Promises to Pay",
+        compute="_compute_promise_ids",
+        help="Promises to pay of the customer on the invoices of this reminder.",
+    )
+
+    @api.depends("move_ids")
+    def _compute_promise_ids(self):
+        for line in self:
+            line.promise_ids = line.move_ids.dunning_promise_ids
+
     @api.depends("move_ids.invoice_date_due", "date")
     def _compute_overdue_move_ids(self):
         for line in self:

@@ -230,6 +230,17 @@ class DunningStrategy(models.Model):
         self._check_engine_owned(vals_list)
         return super().create(vals_list)
 
+    def copy(self, default=None):
+        copies = super().copy(default)
+        # "after a broken promise, go to" points at a step of the same strategy: in a copy, at
+        # the copy's step of the same level (the field is not copied as is)
+        for strategy, copy in zip(self, copies, strict=True):
+            copy_steps = {step.level: step for step in copy.step_ids}
+            for step in strategy.step_ids.filtered("broken_promise_step_id"):
+                if step.level in copy_steps:
+                    copy_steps[step.level].broken_promise_step_id = copy_steps.get(step.broken_promise_step_id.level)
+        return copies
+
     def write(self, vals):
         self._check_engine_owned([vals])
         res = super().write(vals)

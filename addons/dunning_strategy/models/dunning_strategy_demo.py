@@ -95,6 +95,41 @@ class DunningStrategy(models.Model):
         for move in paid_later:
             self._demo_register_payment(move, None, today - timedelta(days=1))
 
+    def _demo_build_promises(self, promises, disputes):
+        """Demo data: promises to pay and disputes on the invoices of the story.
+
+        ``promises``: ``(customer, promised date in days from today, origin, note, paid)``; a
+        paid promise gets its payment (and is kept by it), a date in the past breaks it as the
+        daily check would. ``disputes``: ``(customer, reason)``, opened on the customer's open
+        invoices, the demo user responsible."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        Promise = self.env["dunning.promise"]
+        for key, days, origin, note, paid in promises:
+            partner = self.env.ref(f"dunning_strategy.demo_partner_{key}")
+            invoices = Promise._default_invoices(partner, self.company_id)
+            if not invoices:
+                continue
+            promise = Promise.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "invoice_ids": [Command.set(invoices.ids)],
+                    "date": today + timedelta(days=days),
+                    "origin": origin,
+                    "note": note,
+                }
+            )
+            if paid:
+                for invoice in promise.invoice_ids:
+                    self._demo_register_payment(invoice, None, today)
+        Promise._dunning_break_overdue(today)
+        responsible = self.env.ref("base.user_demo", raise_if_not_found=False) or self.env.user
+        for key, reason in disputes:
+            partner = self.env.ref(f"dunning_strategy.demo_partner_{key}")
+            invoices = Promise._default_invoices(partner, self.company_id)
+            invoices._dunning_open_dispute(reason, user=responsible)
+
     def _demo_register_payment(self, invoice, amount, payment_date):
         """Register a customer payment through the standard wizard (None: the full residual)."""
         vals = {"payment_date": payment_date}

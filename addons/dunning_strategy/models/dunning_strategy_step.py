@@ -115,6 +115,16 @@ class DunningStrategyStep(models.Model):
         default=lambda self: self.env.ref("dunning_strategy.mail_template_dunning_handover", raise_if_not_found=False),
         help="The email that sends that file to the person above.",
     )
+    # promises to pay
+    broken_promise_step_id = fields.Many2one(
+        "dunning.strategy.step",
+        string="After a Broken Promise, Go To",
+        check_company=True,
+        copy=False,  # a copied strategy points its copy at its own step (dunning.strategy.copy)
+        domain="[('strategy_id', '=', strategy_id), ('id', '!=', id)]",
+        help="When a customer breaks a promise to pay invoices at this step, their next reminder goes straight "
+        "to that step (never a lower one).",
+    )
     # French late fees
     create_fee_invoice = fields.Boolean(
         string="Invoice Late Fees",
@@ -170,6 +180,18 @@ class DunningStrategyStep(models.Model):
             if step.schedule_activity and step.activity_user == "user" and not step.activity_user_id:
                 raise ValidationError(
                     self.env._("The step %(step)s assigns its activity to a user: choose the user.", step=step.name)
+                )
+
+    @api.constrains("broken_promise_step_id", "strategy_id")
+    def _check_broken_promise_step(self):
+        for step in self:
+            target = step.broken_promise_step_id
+            if target and (target.strategy_id != step.strategy_id or target == step):
+                raise ValidationError(
+                    self.env._(
+                        "After a broken promise, the step %(step)s can only go to another step of its strategy.",
+                        step=step.name,
+                    )
                 )
 
     @api.constrains("print_letter", "letter_template_id", "handover_partner_id", "handover_template_id")

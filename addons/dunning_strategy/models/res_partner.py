@@ -67,6 +67,18 @@ class ResPartner(models.Model):
     )
     # read by the dunning_marker_badge widget, which colours the marker badge without one more request
     dunning_marker_color = fields.Integer(related="dunning_marker_id.color", string="Dunning Marker Colour")
+    dunning_promise_ids = fields.One2many(
+        "dunning.promise",
+        "partner_id",
+        string="Promises to Pay",
+        readonly=True,
+        groups="dunning_strategy.group_dunning_user",
+    )
+    dunning_promise_count = fields.Integer(
+        compute="_compute_dunning_promise_count",
+        string="Promise Count",
+        groups="dunning_strategy.group_dunning_user",
+    )
     dunning_line_ids = fields.One2many("dunning.run.line", "partner_id", string="Reminders", readonly=True)
     dunning_line_count = fields.Integer(compute="_compute_dunning_line_count", string="Reminder Count")
     dunning_last_date = fields.Date(
@@ -189,6 +201,35 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_line_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_dunning_promise_count(self):
+        counts = dict(
+            self.env["dunning.promise"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.dunning_promise_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_dunning_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("dunning_strategy.action_dunning_promise")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_dunning_new_promise(self):
+        """The quick form of a new promise to pay of this customer (its open overdue invoices)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to Pay"),
+            "res_model": "dunning.promise",
+            "view_mode": "form",
+            "views": [(self.env.ref("dunning_strategy.dunning_promise_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def _compute_dunning_dates(self):
         commercial_partners = self.commercial_partner_id.filtered("id")

@@ -33,6 +33,7 @@ class DunningAnalysis(models.Model):
             "invoice_date_due",
             "dunning_date",
             "dunning_excluded",
+            "dunning_dispute",
             "amount_residual_signed",
             "amount_residual",
             "move_type",
@@ -54,9 +55,19 @@ class DunningAnalysis(models.Model):
     invoice_date_due = fields.Date(string="Due Date", readonly=True)
     dunning_date = fields.Date(string="Last Reminder", readonly=True)
     dunning_excluded = fields.Boolean(string="Do Not Remind Automatically", readonly=True)
+    dunning_dispute = fields.Boolean(string="In Dispute", readonly=True)
     days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
     age_bucket = fields.Selection(AGE_BUCKETS, string="Age", readonly=True)
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id", readonly=True)
+    amount_disputed = fields.Monetary(
+        string="Amount in Dispute",
+        currency_field="currency_id",
+        readonly=True,
+        help="Amount due on invoices in dispute.",
+    )
+    amount_undisputed = fields.Monetary(
+        string="Amount Not in Dispute", currency_field="currency_id", readonly=True, help="Amount due, disputes aside."
+    )
 
     def init(self):
         # A view rather than stored rows: the age depends on today, and the residuals change
@@ -85,7 +96,10 @@ class DunningAnalysis(models.Model):
                                WHEN today.day - move.invoice_date_due <= 90 THEN '3_90'
                                ELSE '4_more'
                            END AS age_bucket,
-                           move.amount_residual_signed AS amount_residual
+                           move.amount_residual_signed AS amount_residual,
+                           move.dunning_dispute IS TRUE AS dunning_dispute,
+                           CASE WHEN move.dunning_dispute THEN move.amount_residual_signed ELSE 0 END AS amount_disputed,
+                           CASE WHEN move.dunning_dispute THEN 0 ELSE move.amount_residual_signed END AS amount_undisputed
                       FROM account_move move
                       JOIN res_company company ON company.id = move.company_id
                  LEFT JOIN dunning_strategy_step step ON step.id = move.dunning_step_id

@@ -66,10 +66,13 @@ class ReportDunningStatement(models.AbstractModel):
                     "amount": item.balance,
                     "residual": item.amount_residual,
                     "days_late": days_late(due, date) if item.amount_residual > 0 else 0,
+                    "disputed": item.move_id.dunning_dispute,
                 }
             )
         total = currency.round(sum(row["residual"] for row in rows))
         overdue = currency.round(sum(row["residual"] for row in rows if row["days_late"] > 0))
+        # disputed invoices are still due, but shown apart: the customer contests them
+        disputed = currency.round(sum(row["residual"] for row in rows if row["disputed"]))
         return {
             "partner": partner,
             "company": company,
@@ -78,4 +81,5 @@ class ReportDunningStatement(models.AbstractModel):
             "rows": rows,
             "total": total,
             "overdue_total": overdue,
+            "disputed_total": disputed,
         }

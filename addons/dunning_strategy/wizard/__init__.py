@@ -1,1 +1,1 @@
-from . import dunning_launch, dunning_set_step
+from . import dunning_dispute_wizard, dunning_launch, dunning_set_step
