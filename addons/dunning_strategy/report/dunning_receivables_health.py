@@ -15,6 +15,8 @@ class DunningReceivablesHealth(models.Model):
     - DSO = open receivables at the cut-off / invoiced over the 90 days ending at the cut-off x 90.
     - Overdue by age at the cut-off: not due, 1-30, 31-60, 61-90, over 90 days after the due date.
     - Average days late of the invoices paid in full in the month, weighted by their amount.
+    - Promise-kept ratio: of the promises to pay due in the month that are kept or broken, the
+      share kept.
 
     DSO and the average days late are ratios: each row computes its own, and the pivot averages
     them (``aggregator="avg"``); their numerators and denominators are measures too, for those
@@ -38,6 +40,7 @@ class DunningReceivablesHealth(models.Model):
         "account.move.line": ["move_id", "display_type"],
         "account.partial.reconcile": ["debit_move_id", "amount", "max_date"],
         "res.company": ["currency_id"],
+        "dunning.promise": ["company_id", "date", "state"],
     }
 
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
@@ -65,13 +68,18 @@ class DunningReceivablesHealth(models.Model):
         help="Days late of the invoices paid in full in the month, weighted by their amount.",
     )
 
-    def _promise_sql(self):
-        """Columns and join of the promise figures: none without the promise model."""
-        return SQL("0 AS promise_kept, 0 AS promise_broken, NULL::float AS promise_kept_ratio"), SQL("")
+    promise_kept = fields.Integer(string="Promises Kept", readonly=True)
+    promise_broken = fields.Integer(string="Promises Broken", readonly=True)
+    promise_kept_ratio = fields.Float(
+        string="Promise-Kept Ratio",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 2),
+        help="Of the promises to pay due in the month and decided (kept or broken), the share kept.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        promise_columns, promise_join = self._promise_sql()
         self.env.cr.execute(
             SQL(
                 """
@@ -156,6 +164,14 @@ class DunningReceivablesHealth(models.Model):
                           FROM paid
                           JOIN invoices ON invoices.id = paid.move_id
                       GROUP BY invoices.company_id, date_trunc('month', paid.date)
+                    ),
+                    promises AS (
+                        -- promises due in the month, decided: kept or broken
+                        SELECT company_id, date_trunc('month', date)::date AS month,
+                               COUNT(*) FILTER (WHERE state = 'kept') AS kept,
+                               COUNT(*) FILTER (WHERE state = 'broken') AS broken
+                          FROM dunning_promise
+                      GROUP BY company_id, date_trunc('month', date)
                     )
                     -- a stable id per company and month
                     SELECT months.company_id::bigint * 100000
@@ -175,18 +191,18 @@ class DunningReceivablesHealth(models.Model):
                            COALESCE(payments.paid_days_late_amount, 0) AS paid_days_late_amount,
                            CASE WHEN payments.paid_amount > 0
                                 THEN payments.paid_days_late_amount / payments.paid_amount END AS avg_days_late,
-                           %(promise_columns)s
+                           COALESCE(promises.kept, 0) AS promise_kept,
+                           COALESCE(promises.broken, 0) AS promise_broken,
+                           promises.kept::float / NULLIF(promises.kept + promises.broken, 0) AS promise_kept_ratio
                       FROM months
                       JOIN res_company company ON company.id = months.company_id
                  LEFT JOIN ages ON ages.company_id = months.company_id AND ages.month = months.month
                  LEFT JOIN sales ON sales.company_id = months.company_id AND sales.month = months.month
                  LEFT JOIN payments ON payments.company_id = months.company_id AND payments.month = months.month
-                           %(promise_join)s
+                 LEFT JOIN promises ON promises.company_id = months.company_id AND promises.month = months.month
                 )
                 """,
                 view=SQL.identifier(self._table),
                 partials=SQL(INVOICE_PARTIALS_SQL),
-                promise_columns=promise_columns,
-                promise_join=promise_join,
             )
         )

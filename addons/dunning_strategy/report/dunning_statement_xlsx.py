@@ -113,3 +113,7 @@ class DunningStatementXlsx(models.AbstractModel):
         sheet.write_number(row_index, 5, statement["total"], styles["total"])
         sheet.write(row_index + 1, 4, self.env._("Overdue"), styles["bold"])
         sheet.write_number(row_index + 1, 5, statement["overdue_total"], styles["total"])
+        if disputed:
+            # disputed invoices are still due, but apart: the customer contests them
+            sheet.write(row_index + 2, 4, self.env._("Of which in dispute"), styles["bold"])
+            sheet.write_number(row_index + 2, 5, statement["disputed_total"], styles["total"])

@@ -69,6 +69,27 @@ class TestReceivablesHealth(DunningHistoryCommon):
         field = self.env["dunning.receivables.health"]._fields["dso"]
         self.assertEqual(field.aggregator, "avg")
 
+    def test_promise_kept_ratio(self):
+        Promise = self.env["dunning.promise"]
+        vals = {"partner_id": self.charlie.id, "company_id": self.company.id, "invoice_ids": [(6, 0, self.c1.ids)]}
+        # March: 2 kept, 1 broken, 1 still open (not counted) -> 2 / 3; April: 1 broken -> 0
+        states = [
+            ("2026-03-05", "kept"),
+            ("2026-03-12", "kept"),
+            ("2026-03-20", "broken"),
+            ("2026-03-28", "open"),
+            ("2026-04-10", "broken"),
+        ]
+        for day, state in states:
+            promise = Promise.create({**vals, "date": day, "amount": 100.0})
+            if state != "open":
+                promise.sudo().write({"state": state})  # engine-owned state, as the engine sets it
+        months = self._months()
+        self.assertAlmostEqual(months[date(2026, 3, 1)].promise_kept_ratio, 2 / 3)
+        self.assertEqual((months[date(2026, 3, 1)].promise_kept, months[date(2026, 3, 1)].promise_broken), (2, 1))
+        self.assertEqual(months[date(2026, 4, 1)].promise_kept_ratio, 0.0)
+        self.assertEqual(months[date(2026, 4, 1)].promise_broken, 1)
+
     def test_customer_figures(self):
         today = fields.Date.today()
         year_ago = today - timedelta(days=365)

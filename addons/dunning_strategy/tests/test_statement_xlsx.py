@@ -51,6 +51,15 @@ class TestStatementXlsx(DunningCommon):
         self.assertEqual((sheet["E12"].value, sheet["F12"].value), ("Overdue", 1000.0))
         self.assertEqual(workbook["Xlsx Customer (2)"]["F8"].value, 50.0)
 
+    def test_disputed_amounts_apart(self):
+        self.old._dunning_open_dispute("Goods returned")
+        workbook, _filename = self._workbook(self.customer, date(2026, 3, 1))
+        sheet = workbook.active
+        self.assertEqual(sheet["H7"].value, "In Dispute")
+        self.assertEqual((sheet["H8"].value, sheet["H9"].value), ("Yes", None))
+        self.assertEqual((sheet["E13"].value, sheet["F13"].value), ("Of which in dispute", 1200.0))
+        self.assertEqual(sheet["F11"].value, 1500.0, "still due")
+
     def test_download_actions(self):
         action = self.customer.action_dunning_statement_xlsx()
         self.assertEqual(action["type"], "ir.actions.act_url")
