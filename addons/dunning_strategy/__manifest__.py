@@ -18,6 +18,7 @@
         "data/mail_template_execution_report.xml",
         "data/mail_template_dunning_digest.xml",
         "data/ir_cron_digest_data.xml",
+        "data/ir_cron_analytics_data.xml",
         "data/dunning_letter_template_data.xml",
         "data/dunning_strategy_fr_data.xml",
         "views/dunning_marker_views.xml",

@@ -33,7 +33,8 @@ Figures, one line each, ``name value unit``:
   sharing it through ``FOR UPDATE SKIP LOCKED`` (a duplicate is a customer reminded twice).
 - ``analytics_effectiveness_<size>_s``, ``analytics_health_<size>_s``, ``analytics_situation_<size>_s``:
   the step effectiveness and receivables health read with ``_read_group`` (as their pivot and
-  graph) and the first page of the customers in dunning, median of 3, after
+  graph) and the first page of the customers in dunning, median of 3; ``analytics_refresh_<size>_s``
+  the nightly refresh of the stored analytics, median of 3; after
   ``history_seed.py`` gave the base a year of runs and payments (once; it stays in the base).
 """
 
@@ -388,8 +389,8 @@ MEASURES = {
 
 def measure_analytics(dbname):
     """The reports read as the pivot and graph do (``_read_group``), median of 3 each, on the
-    history seeded by history_seed.py; the SQL views are recreated first (the base may predate
-    the code)."""
+    history seeded by history_seed.py; the stored analytics are recreated first (the base may
+    predate the code), and their refresh (the nightly job) is measured too."""
     import statistics
 
     cr, env = open_env(dbname)
@@ -407,6 +408,12 @@ def measure_analytics(dbname):
         ),
     }
     result = {}
+    times = []
+    for _i in range(3):
+        started = time.perf_counter()
+        env["dunning.analytics.snapshot"]._refresh_analytics()
+        times.append(time.perf_counter() - started)
+    result["refresh"] = {"median_s": statistics.median(times), "rows": 0}
     for name, read in reads.items():
         times = []
         for _i in range(3):
@@ -501,7 +508,7 @@ def bench_size(env, size, rebuild, only, prefix="bench"):
         # in its own process: the base must have no connection left when it is copied
         subprocess.run([sys.executable, str(HERE / "history_seed.py"), "--db", base], check=True)
         if r := run_measure(env, base, "analytics"):
-            for name in ("effectiveness", "health", "situation"):
+            for name in ("effectiveness", "health", "situation", "refresh"):
                 figure(figures, f"analytics_{name}_{size}_s", round(r[name]["median_s"], 3), "s")
             figure(figures, f"analytics_effectiveness_{size}_rows", r["effectiveness_rows"], "rows")
     if wanted("workers"):

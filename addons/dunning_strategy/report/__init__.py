@@ -1,5 +1,6 @@
 from . import (
     dunning_analysis,
+    dunning_analytics_snapshot,
     dunning_customer_situation,
     dunning_receivables_health,
     dunning_statement,

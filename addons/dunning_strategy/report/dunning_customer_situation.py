@@ -70,6 +70,25 @@ class DunningCustomerSituation(models.Model):
         # with every payment. Days are counted from the UTC date, like dunning.analysis. The id
         # of a row is the smallest id of its invoices: unique, since the rows part the invoices.
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # The 12-month figures read the whole payment history: stored (dunning.analytics.snapshot)
+        # and joined here, so that the list still sorts on them and opens at once.
+        self.env["dunning.analytics.snapshot"]._create_snapshot(
+            "dunning_customer_history",
+            SQL(
+                """
+                WITH %(history)s
+                SELECT COALESCE(paid_12m.partner_id, reminders_12m.partner_id) AS partner_id,
+                       COALESCE(paid_12m.company_id, reminders_12m.company_id) AS company_id,
+                       paid_12m.avg_days_late,
+                       COALESCE(reminders_12m.reminder_count, 0) AS reminder_count
+                  FROM paid_12m
+             FULL JOIN reminders_12m ON reminders_12m.partner_id = paid_12m.partner_id
+                                    AND reminders_12m.company_id = paid_12m.company_id
+                """,
+                history=customer_history_ctes(SQL("(NOW() AT TIME ZONE 'UTC')::date")),
+            ),
+            unique_columns=("partner_id", "company_id"),
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -94,11 +113,10 @@ class DunningCustomerSituation(models.Model):
                            AND move.amount_residual > 0
                            AND move.invoice_date_due IS NOT NULL
                       GROUP BY move.commercial_partner_id, move.company_id
-                    ),
-                    %(history)s
+                    )
                     SELECT situation.*,
-                           paid_12m.avg_days_late,
-                           COALESCE(reminders_12m.reminder_count, 0) AS reminder_count,
+                           history.avg_days_late,
+                           COALESCE(history.reminder_count, 0) AS reminder_count,
                            company.currency_id,
                            step.level,
                            step.marker_id,
@@ -110,15 +128,12 @@ class DunningCustomerSituation(models.Model):
                       FROM situation
                       JOIN res_company company ON company.id = situation.company_id
                  LEFT JOIN dunning_strategy_step step ON step.id = situation.step_id
-                 LEFT JOIN paid_12m ON paid_12m.partner_id = situation.partner_id
-                                   AND paid_12m.company_id = situation.company_id
-                 LEFT JOIN reminders_12m ON reminders_12m.partner_id = situation.partner_id
-                                        AND reminders_12m.company_id = situation.company_id
+                 LEFT JOIN dunning_customer_history history ON history.partner_id = situation.partner_id
+                                                          AND history.company_id = situation.company_id
                 )
                 """,
                 view=SQL.identifier(self._table),
                 open_states=DUNNING_OPEN_PAYMENT_STATES,
-                history=customer_history_ctes(SQL("(NOW() AT TIME ZONE 'UTC')::date")),
             )
         )
 

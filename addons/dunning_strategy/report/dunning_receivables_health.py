@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.reconciliation import INVOICE_PARTIALS_SQL
@@ -79,11 +79,11 @@ class DunningReceivablesHealth(models.Model):
     )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        # stored: see dunning.analytics.snapshot
+        self.env["dunning.analytics.snapshot"]._create_snapshot(
+            self._table,
             SQL(
                 """
-                CREATE OR REPLACE VIEW %(view)s AS (
                     WITH today AS (SELECT (NOW() AT TIME ZONE 'UTC')::date AS day),
                     invoices AS (
                         SELECT move.id, move.company_id, move.invoice_date, move.invoice_date_due,
@@ -200,9 +200,7 @@ class DunningReceivablesHealth(models.Model):
                  LEFT JOIN sales ON sales.company_id = months.company_id AND sales.month = months.month
                  LEFT JOIN payments ON payments.company_id = months.company_id AND payments.month = months.month
                  LEFT JOIN promises ON promises.company_id = months.company_id AND promises.month = months.month
-                )
                 """,
-                view=SQL.identifier(self._table),
                 partials=SQL(INVOICE_PARTIALS_SQL),
-            )
+            ),
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.reconciliation import INVOICE_PARTIALS_SQL
@@ -57,11 +57,11 @@ class DunningStepEffectiveness(models.Model):
     reminder_count = fields.Integer(string="Reminded Invoices", readonly=True)
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
+        # stored: see dunning.analytics.snapshot
+        self.env["dunning.analytics.snapshot"]._create_snapshot(
+            self._table,
             SQL(
                 """
-                CREATE OR REPLACE VIEW %(view)s AS (
                     WITH reminded AS (
                         SELECT line.id AS line_id, rel.move_id, line.date, line.step_id,
                                line.partner_id, line.company_id, run.strategy_id
@@ -122,9 +122,7 @@ class DunningStepEffectiveness(models.Model):
                       JOIN res_company company ON company.id = outcome.company_id
                       JOIN dunning_strategy_step step ON step.id = outcome.step_id
                  LEFT JOIN received ON received.line_id = outcome.line_id AND received.move_id = outcome.move_id
-                )
                 """,
-                view=SQL.identifier(self._table),
                 partials=SQL(INVOICE_PARTIALS_SQL),
-            )
+            ),
         )

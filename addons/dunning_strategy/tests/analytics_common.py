@@ -41,3 +41,5 @@ class DunningHistoryCommon(DunningCommon):
         self._pay(self.b1, payment_date=date(2026, 4, 1))
         for run in self.r1 | self.r2:
             self.assertEqual(set(run.line_ids.mapped("state")), {"done"}, run.line_ids.mapped("error"))
+        # the analytics are stored: computed again as the nightly job does
+        self.env["dunning.analytics.snapshot"]._refresh_analytics()

@@ -17,6 +17,7 @@ class TestReceivablesHealth(DunningHistoryCommon):
         self._build_history()
 
     def _months(self):
+        self.env["dunning.analytics.snapshot"]._refresh_analytics()
         rows = self.env["dunning.receivables.health"].search([("company_id", "=", self.company.id)])
         return {row.month: row for row in rows}
 

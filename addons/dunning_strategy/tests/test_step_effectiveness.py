@@ -85,6 +85,22 @@ class TestStepEffectiveness(DunningHistoryCommon):
         self.assertIn('name="step_id"', arch)
         self.assertIn('name="strategy_id"', arch)
 
+    def test_figures_are_stored_until_refreshed(self):
+        def c1_paid():
+            return set(self._rows().filtered(lambda row: row.move_id == self.c1).mapped("paid"))
+
+        self.assertEqual(c1_paid(), {0})
+        self._pay(self.c1, payment_date=date(2026, 4, 15))
+        self.assertEqual(c1_paid(), {0}, "as of the last refresh")
+        controller = new_test_user(
+            self.env, login="eff_refresher", groups="account.group_account_invoice", company_id=self.company.id
+        )
+        employee = new_test_user(self.env, login="eff_no_refresh", groups="base.group_user", company_id=self.company.id)
+        with self.assertRaises(AccessError):
+            self.env["dunning.analytics.snapshot"].with_user(employee).action_refresh_analytics()
+        self.env["dunning.analytics.snapshot"].with_user(controller).action_refresh_analytics()
+        self.assertEqual(c1_paid(), {1})
+
     def test_rights_and_companies(self):
         controller = new_test_user(
             self.env,
