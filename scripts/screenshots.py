@@ -33,6 +33,8 @@ PAGES = {
     "worklist": "/odoo/action-dunning_strategy.action_dunning_worklist",
     "customer_followup": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",
     "customer_timeline": "/odoo/action-dunning_strategy.action_dunning_followup/{hotel_du_lac}",
+    "step_effectiveness": "/odoo/action-dunning_strategy.action_dunning_step_effectiveness",
+    "receivables_health": "/odoo/action-dunning_strategy.action_dunning_receivables_health",
 }
 # what to click on a page before its screenshot
 CLICKS = {

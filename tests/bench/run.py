@@ -31,6 +31,11 @@ Figures, one line each, ``name value unit``:
 - ``workers1_<size>_customers_per_s``, ``workers2_<size>_customers_per_s``, ``workers_speedup``
   and ``workers2_<size>_duplicates``: one run processed by one, then two worker processes
   sharing it through ``FOR UPDATE SKIP LOCKED`` (a duplicate is a customer reminded twice).
+- ``analytics_effectiveness_<size>_s``, ``analytics_health_<size>_s``, ``analytics_situation_<size>_s``:
+  the step effectiveness and receivables health read with ``_read_group`` (as their pivot and
+  graph) and the first page of the customers in dunning, median of 3; ``analytics_refresh_<size>_s``
+  the nightly refresh of the stored analytics, median of 3; after
+  ``history_seed.py`` gave the base a year of runs and payments (once; it stays in the base).
 """
 
 import argparse
@@ -382,6 +387,50 @@ MEASURES = {
 }
 
 
+def measure_analytics(dbname):
+    """The reports read as the pivot and graph do (``_read_group``), median of 3 each, on the
+    history seeded by history_seed.py; the stored analytics are recreated first (the base may
+    predate the code), and their refresh (the nightly job) is measured too."""
+    import statistics
+
+    cr, env = open_env(dbname)
+    for model in ("dunning.step.effectiveness", "dunning.receivables.health", "dunning.customer.situation"):
+        env[model].init()
+    reads = {
+        "effectiveness": lambda: env["dunning.step.effectiveness"]._read_group(
+            [], ["strategy_id", "step_id"], ["paid_within_15:avg", "days_to_payment:avg", "__count"]
+        ),
+        "health": lambda: env["dunning.receivables.health"]._read_group(
+            [], ["company_id", "month:month"], ["dso:avg", "open_amount:sum", "amount_90_more:sum", "avg_days_late:avg"]
+        ),
+        "situation": lambda: env["dunning.customer.situation"].search_fetch(
+            [], ["amount_overdue", "avg_days_late", "reminder_count"], order="amount_overdue desc", limit=80
+        ),
+    }
+    result = {}
+    times = []
+    for _i in range(3):
+        started = time.perf_counter()
+        env["dunning.analytics.snapshot"]._refresh_analytics()
+        times.append(time.perf_counter() - started)
+    result["refresh"] = {"median_s": statistics.median(times), "rows": 0}
+    for name, read in reads.items():
+        times = []
+        for _i in range(3):
+            started = time.perf_counter()
+            rows = read()
+            times.append(time.perf_counter() - started)
+        result[name] = {"median_s": statistics.median(times), "rows": len(rows)}
+    cr.execute("SELECT COUNT(*) FROM dunning_step_effectiveness")
+    result["effectiveness_rows"] = cr.fetchone()[0]
+    cr.rollback()
+    cr.close()
+    return result
+
+
+MEASURES["analytics"] = measure_analytics
+
+
 def child(measure, dbname):
     """Entry of one measure's own process: prints its result as JSON on the last line."""
     print(json.dumps(MEASURES[measure](dbname), default=str), flush=True)
@@ -455,6 +504,13 @@ def bench_size(env, size, rebuild, only, prefix="bench"):
         figure(figures, f"markers_{size}_ms", round(r["recompute_ms"], 1), "ms")
         figure(figures, f"markers_{size}_queries", r["recompute_queries"], "queries")
         figure(figures, f"markers_{size}_queries_per_payment", round(r["recompute_queries"] / r["payments"], 3), "q")
+    if wanted("analytics"):
+        # in its own process: the base must have no connection left when it is copied
+        subprocess.run([sys.executable, str(HERE / "history_seed.py"), "--db", base], check=True)
+        if r := run_measure(env, base, "analytics"):
+            for name in ("effectiveness", "health", "situation", "refresh"):
+                figure(figures, f"analytics_{name}_{size}_s", round(r[name]["median_s"], 3), "s")
+            figure(figures, f"analytics_effectiveness_{size}_rows", r["effectiveness_rows"], "rows")
     if wanted("workers"):
         one = run_measure(env, base, "workers1")
         two = run_measure(env, base, "workers2")

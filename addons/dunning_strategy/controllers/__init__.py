@@ -1,1 +1,1 @@
-from . import portal
+from . import dunning_statement_xlsx, portal

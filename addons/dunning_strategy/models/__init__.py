@@ -3,6 +3,7 @@ from . import (
     account_move_dispute,
     account_move_pay_link,
     account_partial_reconcile,
+    dunning_digest,
     dunning_document,
     dunning_document_kind,
     dunning_document_late_fees,
@@ -25,8 +26,10 @@ from . import (
     ir_actions_report,
     mail_render_mixin,
     res_company,
+    res_company_digest,
     res_config_settings,
     res_partner,
+    res_partner_dunning_figures,
     res_partner_followup,
     res_partner_timeline,
 )

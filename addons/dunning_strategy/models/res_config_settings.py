@@ -12,6 +12,12 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="[('company_id', '=', company_id)]",
     )
+    dunning_digest = fields.Boolean(related="company_id.dunning_digest", readonly=False)
+    dunning_digest_user_ids = fields.Many2many(
+        related="company_id.dunning_digest_user_ids",
+        readonly=False,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+    )
     dunning_batch_size = fields.Integer(
         string="Dunning Batch Size",
         config_parameter="dunning_strategy.batch_size",

@@ -1,1 +1,10 @@
-from . import dunning_analysis, dunning_customer_situation, dunning_statement, dunning_worklist
+from . import (
+    dunning_analysis,
+    dunning_analytics_snapshot,
+    dunning_customer_situation,
+    dunning_receivables_health,
+    dunning_statement,
+    dunning_statement_xlsx,
+    dunning_step_effectiveness,
+    dunning_worklist,
+)

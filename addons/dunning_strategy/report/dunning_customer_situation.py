@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.account_move import DUNNING_OPEN_PAYMENT_STATES
+from ..models.customer_history_sql import customer_history_ctes
 
 
 class DunningCustomerSituation(models.Model):
@@ -29,6 +30,8 @@ class DunningCustomerSituation(models.Model):
         ],
         "dunning.strategy.step": ["marker_id", "level"],
         "dunning.run.line": ["partner_id", "company_id", "date", "state"],
+        "account.move.line": ["move_id", "display_type"],
+        "account.partial.reconcile": ["debit_move_id", "max_date"],
         "res.company": ["currency_id"],
     }
 
@@ -46,6 +49,14 @@ class DunningCustomerSituation(models.Model):
     marker_id = fields.Many2one("dunning.marker", string="Dunning Marker", readonly=True)
     marker_color = fields.Integer(related="marker_id.color", string="Marker Colour")  # dunning_marker_badge
     last_date = fields.Date(string="Last Reminder", readonly=True)
+    avg_days_late = fields.Float(
+        string="Average Days Late (12 Months)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Days late of the invoices paid in full in the last 12 months, weighted by their amount.",
+    )
+    reminder_count = fields.Integer(string="Reminders (12 Months)", readonly=True)
     next_date = fields.Date(
         string="Next Reminder",
         compute="_compute_next_date",
@@ -59,6 +70,25 @@ class DunningCustomerSituation(models.Model):
         # with every payment. Days are counted from the UTC date, like dunning.analysis. The id
         # of a row is the smallest id of its invoices: unique, since the rows part the invoices.
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # The 12-month figures read the whole payment history: stored (dunning.analytics.snapshot)
+        # and joined here, so that the list still sorts on them and opens at once.
+        self.env["dunning.analytics.snapshot"]._create_snapshot(
+            "dunning_customer_history",
+            SQL(
+                """
+                WITH %(history)s
+                SELECT COALESCE(paid_12m.partner_id, reminders_12m.partner_id) AS partner_id,
+                       COALESCE(paid_12m.company_id, reminders_12m.company_id) AS company_id,
+                       paid_12m.avg_days_late,
+                       COALESCE(reminders_12m.reminder_count, 0) AS reminder_count
+                  FROM paid_12m
+             FULL JOIN reminders_12m ON reminders_12m.partner_id = paid_12m.partner_id
+                                    AND reminders_12m.company_id = paid_12m.company_id
+                """,
+                history=customer_history_ctes(SQL("(NOW() AT TIME ZONE 'UTC')::date")),
+            ),
+            unique_columns=("partner_id", "company_id"),
+        )
         self.env.cr.execute(
             SQL(
                 """
@@ -85,6 +115,8 @@ class DunningCustomerSituation(models.Model):
                       GROUP BY move.commercial_partner_id, move.company_id
                     )
                     SELECT situation.*,
+                           history.avg_days_late,
+                           COALESCE(history.reminder_count, 0) AS reminder_count,
                            company.currency_id,
                            step.level,
                            step.marker_id,
@@ -96,6 +128,8 @@ class DunningCustomerSituation(models.Model):
                       FROM situation
                       JOIN res_company company ON company.id = situation.company_id
                  LEFT JOIN dunning_strategy_step step ON step.id = situation.step_id
+                 LEFT JOIN dunning_customer_history history ON history.partner_id = situation.partner_id
+                                                          AND history.company_id = situation.company_id
                 )
                 """,
                 view=SQL.identifier(self._table),
@@ -134,3 +168,7 @@ class DunningCustomerSituation(models.Model):
         """Open the follow-up page of the row's customer, in the row's company."""
         self.ensure_one()
         return self.partner_id.with_company(self.company_id)._get_dunning_followup_action()
+
+    def action_statement_xlsx(self):
+        """Download the statements of account of these rows' customers as one XLSX workbook."""
+        return self.env["dunning.statement.xlsx"]._action_download(self.partner_id)
