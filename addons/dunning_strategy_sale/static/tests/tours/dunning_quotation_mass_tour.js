@@ -30,6 +30,9 @@ registry.category("web_tour.tours").add("dunning_quotation_mass_tour", {
         {
             content: "The follow-ups are done",
             trigger: ".o_dunning_quotation_mass .alert-success:contains(Follow-ups done)",
+            // every open quotation of the database is followed up, each with its quotation PDF
+            // made by WeasyPrint: about 5 s on a quiet machine, three times more on a loaded one
+            timeout: 60000,
         },
         {
             content: "Open the quotation from its follow-up",
