@@ -64,14 +64,10 @@ class DunningCustomerPortal(CustomerPortal):
         )
 
     def _dunning_promises(self):
-        if "dunning.promise" not in request.env:
-            return None
         # sudo: portal users have no right on promises; the domain keeps the customer's own
         return request.env["dunning.promise"].sudo().search([("partner_id", "=", self._dunning_customer().id)])
 
     def _dunning_disputes(self):
-        if "dunning_dispute" not in request.env["account.move"]._fields:
-            return None
         # sudo: as _dunning_open_invoices, on the customer's own invoices only
         return (
             request.env["account.move"]
