@@ -95,7 +95,8 @@ class TestDunningPerformance(DunningCommon):
         def values(lines):
             # by customer id: sorted("partner_id") compares records as sets, which keeps the given order
             ordered = lines.sorted(lambda line: line.partner_id.id)
-            return [{k: v for k, v in row.items() if k != "id"} for row in ordered.read(names)]
+            # as superuser: the values are compared, and bridges add fields of their own groups
+            return [{k: v for k, v in row.items() if k != "id"} for row in ordered.sudo().read(names)]
 
         self.assertEqual(values(run.line_ids), values(orm_lines))
         self.assertEqual(set(run.line_ids.mapped("state")), {"pending"})
