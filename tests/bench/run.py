@@ -39,9 +39,13 @@ Figures, one line each, ``name value unit``:
 """
 
 import argparse
+import contextlib
+import cProfile
 import datetime
 import json
 import multiprocessing
+import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -57,7 +61,7 @@ import devenv  # noqa: E402
 
 SIZES = {"10k": (2000, 10000), "100k": (20000, 100000)}
 STEPS = ((-3, False), (7, False), (20, False), (35, False), (50, True))
-LETTER_SUBSET = 1000
+LETTER_SUBSET = int(os.environ.get("DUNNING_BENCH_LETTERS", "1000"))
 PAYMENTS = 1000
 
 
@@ -251,9 +255,11 @@ def measure_process(dbname, channel, limit=None):
             give_postal_addresses(env, run.line_ids.partner_id)
             cr.commit()
         lines = len(run.line_ids)
-        start = time.perf_counter()
-        env["dunning.engine"]._process_runs(run, commit=True)
+        start_q, start = queries(cr), time.perf_counter()
+        with profiled(f"{channel}_{lines}"):
+            env["dunning.engine"]._process_runs(run, commit=True)
         elapsed = time.perf_counter() - start
+        processing_queries = queries(cr) - start_q
         states = dict(env["dunning.run.line"]._read_group([("run_id", "=", run.id)], ["state"], ["__count"]))
         cr.commit()
         return {
@@ -262,10 +268,32 @@ def measure_process(dbname, channel, limit=None):
             "per_s": lines / elapsed if elapsed else 0,
             "states": states,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "queries_per_line": processing_queries / lines if lines else 0,
             "run_id": run.id,
         }
     finally:
         cr.close()
+
+
+@contextlib.contextmanager
+def profiled(name):
+    """cProfile of the block when ``--profile DIR`` was given: ``DIR/<name>.prof`` and the 40
+    costliest functions by cumulated time in ``DIR/<name>.txt``."""
+    directory = os.environ.get("DUNNING_BENCH_PROFILE")
+    if not directory:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        path = Path(directory) / name
+        profile.dump_stats(f"{path}.prof")
+        with open(f"{path}.txt", "w") as out:
+            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(30)
 
 
 def measure_markers(dbname):
@@ -530,12 +558,16 @@ def main(argv=None):
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the seeded base databases")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--db-prefix", default="bench", help="prefix of the bench databases (default: bench)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of each processing measure into this folder")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.db)
         return 0
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        os.environ["DUNNING_BENCH_PROFILE"] = str(args.profile.resolve())
     env = devenv.Env()
     figures = {}
     for size in args.size or ["10k"]:
