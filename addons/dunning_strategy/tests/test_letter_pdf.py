@@ -7,6 +7,7 @@ import base64
 import io
 import tempfile
 
+from PIL import Image
 from pypdf import PdfReader
 
 from odoo.tests import BaseCase
@@ -25,6 +26,7 @@ from ..tools.letter_pdf import (
     pdf_text,
     render_letters_pdf,
 )
+from ..tools.qr_code import qr_code_data_uri, qr_code_matrix, qr_code_png
 
 # A 1x1 transparent PNG: the logo of the test company.
 PNG_PIXEL = base64.b64decode(
@@ -254,6 +256,40 @@ class TestLetterPdf(BaseCase):
                 self.assertEqual(pdf_page_count(result.letters[0]), 1)
         with self.assertRaises(LetterRenderError):
             render_letters_pdf(["<p>Logo</p>"], LetterLayout(logo=b"not an image at all"))
+
+    def test_each_letter_pdf_carries_its_own_images_only(self):
+        # WeasyPrint shares one resource dictionary between the pages of a document: a letter's
+        # PDF cut from it must not carry the images of the other letters of the batch
+        letters = [
+            f'<p>Client {index}</p><img src="{qr_code_data_uri(f"https://example.com/pay/{index}")}" '
+            'style="width: 18mm; height: 18mm;"/>'
+            for index in range(5)
+        ]
+        result = render_letters_pdf(letters, LetterLayout())
+        for index, pdf in enumerate(result.letters):
+            images = [image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+            self.assertEqual(len(images), 1, f"letter {index}: its QR code only")
+            self.assertIn(f"Client {index}", pdf_text(pdf))
+        merged_images = {
+            image.indirect_reference.idnum
+            for page in PdfReader(io.BytesIO(result.merged)).pages
+            for image in page.images
+        }
+        self.assertEqual(len(merged_images), 5)
+
+    def test_qr_code_is_a_sharp_grey_png_with_its_quiet_zone(self):
+        png = qr_code_png("https://example.com/my/invoices/42?access_token=abc")
+        image = Image.open(io.BytesIO(png))
+        self.assertEqual(image.format, "PNG")
+        self.assertEqual(image.mode, "L")
+        modules = len(qr_code_matrix("https://example.com/my/invoices/42?access_token=abc"))
+        self.assertEqual(image.size, (modules * 4, modules * 4))
+        self.assertEqual(set(image.getdata()), {0, 255}, "black and white only: no blur to scan")
+        # the white quiet zone (4 modules), then the dark top-left finder pattern
+        self.assertEqual(image.getpixel((15, 15)), 255)
+        self.assertEqual(image.getpixel((16, 16)), 0)
+        self.assertEqual(image.getpixel((16 + 6 * 4, 16)), 0, "the finder pattern is 7 modules wide")
+        self.assertEqual(image.getpixel((16 + 7 * 4, 16)), 255)
 
     def test_external_resources_are_never_fetched(self):
         body = '<p>Avec image</p><img src="http://127.0.0.1:9/logo.png"/>'

@@ -199,6 +199,7 @@ def letter_css(layout):
 }}
 html {{ font-family: {layout.font_family}; font-size: {layout.font_size_pt}pt; color: #000; }}
 body {{ margin: 0; }}
+p {{ margin: 0 0 2.5mm; }}
 .letter-header {{ font-size: 8.5pt; }}
 .letter-header .letter-logo {{ float: left; max-height: 22mm; max-width: 60mm; margin-right: 6mm; }}
 .letter-footer {{ font-size: 7.5pt; color: #444; text-align: center; }}
@@ -517,6 +518,8 @@ def _split_pdf(pdf, ranges, titles):
     from pypdf import PdfWriter
 
     reader = _pdf_reader(pdf)
+    for page in reader.pages:
+        _keep_own_images(page)
     pdfs = []
     for (start, end), title in zip(ranges, titles, strict=True):
         writer = PdfWriter()
@@ -527,6 +530,38 @@ def _split_pdf(pdf, ranges, titles):
         writer.write(output)
         pdfs.append(output.getvalue())
     return pdfs
+
+
+_DO_OPERATOR_RE = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _keep_own_images(page):
+    """Leave in ``page``'s resources only the XObjects (images) its content draws.
+
+    WeasyPrint gives every page of a document one shared resource dictionary: copied as it is,
+    each letter's PDF would carry the images of every letter of its batch (a batch of 100 letters
+    with QR codes made 100 PDFs of 400 images each: quadratic time, memory and storage). The page
+    names what it draws with the ``Do`` operator; XObjects that are forms keep their own
+    resources. A content stream that cannot be read leaves the page as it was.
+    """
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject, NameObject
+
+    try:
+        resources = page["/Resources"].get_object()
+        x_objects = resources.get("/XObject")
+        if not x_objects:
+            return
+        x_objects = x_objects.get_object()
+        drawn = {b"/" + name for name in _DO_OPERATOR_RE.findall(page.get_contents().get_data())}
+    except (PyPdfError, AttributeError, KeyError, ValueError):
+        return
+    own = DictionaryObject({key: value for key, value in x_objects.items() if key.encode() in drawn})
+    if len(own) == len(x_objects):
+        return
+    own_resources = DictionaryObject(resources)
+    own_resources[NameObject("/XObject")] = own
+    page[NameObject("/Resources")] = own_resources
 
 
 def _insert_extras(merged_pdf, ranges, extras, titles):
