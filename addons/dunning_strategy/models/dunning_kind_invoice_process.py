@@ -192,12 +192,18 @@ class DunningKindInvoice(models.AbstractModel):
             for move in line.due_move_ids:
                 groups[steps[self._next_level(move, steps, line.run_id.date)], line.run_id.date] |= move
         # only dunning bookkeeping fields change: skip the accounting synchronisation of
-        # account.move.write (dynamic lines, balance check) and do not flag the invoices as
-        # manually modified
+        # account.move.write (dynamic lines, balance check), do not flag the invoices as
+        # manually modified, and do not prepare the tracking of every tracked field of every
+        # invoice (none of these fields is tracked: the tracking would find nothing to log)
         moves_env = (
             self.env["account.move"]
             .sudo()
-            .with_context(skip_invoice_sync=True, check_move_validity=False, skip_is_manually_modified=True)
+            .with_context(
+                skip_invoice_sync=True,
+                check_move_validity=False,
+                skip_is_manually_modified=True,
+                mail_notrack=True,
+            )
         )
         for (step, date), moves in groups.items():
             moves_env.browse(moves.ids).write({"dunning_step_id": step.id, "dunning_date": date})
