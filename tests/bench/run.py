@@ -28,6 +28,8 @@ Figures, one line each, ``name value unit``:
 - ``letters_workers2_<size>_per_s``: the same subset shared by two worker processes;
 - ``markers_<size>_queries_per_payment`` and ``markers_<size>_ms``: recomputing the customers'
   step and marker after 1,000 invoices were paid and reconciled (the recompute alone, flushed);
+- ``--repeat N``: the email, letter and workers measures run N times (workers: one then two,
+  alternated); each figure is then their median, and ``<figure>_spread`` their max - min;
 - ``workers1_<size>_customers_per_s``, ``workers2_<size>_customers_per_s``, ``workers_speedup``
   and ``workers2_<size>_duplicates``: one run processed by one, then two worker processes
   sharing it through ``FOR UPDATE SKIP LOCKED`` (a duplicate is a customer reminded twice).
@@ -47,6 +49,7 @@ import multiprocessing
 import os
 import pstats
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -503,7 +506,21 @@ def bench_promises(env, base, size, figures):
         figure(figures, f"create_run_promises_{size}_promised", promised[0]["promised"], "customers")
 
 
-def bench_size(env, size, rebuild, only, prefix="bench"):
+def repeated(env, base, measure, repeat):
+    """The results of ``repeat`` runs of ``measure`` (each on its own copy) that succeeded."""
+    return [r for r in (run_measure(env, base, measure) for _ in range(repeat)) if r]
+
+
+def figure_repeated(figures, name, results, key, unit, *, digits=1):
+    """``name``: the median of ``key`` over ``results``; with several, ``name_spread`` too
+    (max - min)."""
+    values = sorted(r[key] for r in results)
+    figure(figures, name, round(statistics.median(values), digits), unit)
+    if len(values) > 1:
+        figure(figures, f"{name}_spread", round(values[-1] - values[0], digits), unit)
+
+
+def bench_size(env, size, rebuild, only, prefix="bench", *, repeat=1):
     figures = {}
     base = build_base(env, size, rebuild, prefix)
 
@@ -516,15 +533,16 @@ def bench_size(env, size, rebuild, only, prefix="bench"):
         figure(figures, f"create_run_{size}_lines", r["lines"], "customers")
     if wanted("create_run_promises"):
         bench_promises(env, base, size, figures)
-    if wanted("email") and (r := run_measure(env, base, "email")):
-        figure(figures, f"email_{size}_customers_per_s", round(r["per_s"], 1), "1/s")
-        figure(figures, f"email_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("email") and (r := repeated(env, base, "email", repeat)):
+        figure_repeated(figures, f"email_{size}_customers_per_s", r, "per_s", "1/s")
+        figure(figures, f"email_{size}_peak_rss_mb", round(r[0]["peak_rss_mb"]), "MB")
+        figure(figures, f"email_{size}_queries_per_customer", round(r[0]["queries_per_line"], 2), "q")
     if wanted("activity") and (r := run_measure(env, base, "activity")):
         figure(figures, f"activity_{size}_customers_per_s", round(r["per_s"], 1), "1/s")
         figure(figures, f"activity_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
-    if wanted("letter") and (r := run_measure(env, base, "letter")):
-        figure(figures, f"letters_{size}_per_s", round(r["per_s"], 1), "1/s")
-        figure(figures, f"letters_{size}_peak_rss_mb", round(r["peak_rss_mb"]), "MB")
+    if wanted("letter") and (r := repeated(env, base, "letter", repeat)):
+        figure_repeated(figures, f"letters_{size}_per_s", r, "per_s", "1/s")
+        figure(figures, f"letters_{size}_peak_rss_mb", round(r[0]["peak_rss_mb"]), "MB")
     if wanted("letter_workers2") and (r := run_measure(env, base, "letter_workers2")):
         figure(figures, f"letters_workers2_{size}_per_s", round(r["per_s"], 1), "1/s")
         figure(figures, f"letters_workers2_{size}_duplicates", r["duplicates"], "customers")
@@ -540,14 +558,16 @@ def bench_size(env, size, rebuild, only, prefix="bench"):
                 figure(figures, f"analytics_{name}_{size}_s", round(r[name]["median_s"], 3), "s")
             figure(figures, f"analytics_effectiveness_{size}_rows", r["effectiveness_rows"], "rows")
     if wanted("workers"):
-        one = run_measure(env, base, "workers1")
-        two = run_measure(env, base, "workers2")
-        if one and two:
-            figure(figures, f"workers1_{size}_customers_per_s", round(one["per_s"], 1), "1/s")
-            figure(figures, f"workers2_{size}_customers_per_s", round(two["per_s"], 1), "1/s")
-            figure(figures, f"workers_speedup_{size}", round(two["per_s"] / one["per_s"], 2), "x")
-            figure(figures, f"workers2_{size}_duplicates", two["duplicates"], "customers")
-            figure(figures, f"workers2_{size}_pending_left", two["pending"], "lines")
+        # one worker then two, alternated: each speedup compares runs under the same load
+        pairs = [(run_measure(env, base, "workers1"), run_measure(env, base, "workers2")) for _ in range(repeat)]
+        pairs = [(one, two) for one, two in pairs if one and two]
+        if pairs:
+            figure_repeated(figures, f"workers1_{size}_customers_per_s", [one for one, _two in pairs], "per_s", "1/s")
+            figure_repeated(figures, f"workers2_{size}_customers_per_s", [two for _one, two in pairs], "per_s", "1/s")
+            speedups = [{"speedup": two["per_s"] / one["per_s"]} for one, two in pairs]
+            figure_repeated(figures, f"workers_speedup_{size}", speedups, "speedup", "x", digits=2)
+            figure(figures, f"workers2_{size}_duplicates", sum(two["duplicates"] for _one, two in pairs), "customers")
+            figure(figures, f"workers2_{size}_pending_left", sum(two["pending"] for _one, two in pairs), "lines")
     return figures
 
 
@@ -559,6 +579,12 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--db-prefix", default="bench", help="prefix of the bench databases (default: bench)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of each processing measure into this folder")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the email, letter and workers measures N times: each figure is the median, with its spread",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -571,7 +597,7 @@ def main(argv=None):
     env = devenv.Env()
     figures = {}
     for size in args.size or ["10k"]:
-        figures.update(bench_size(env, size, args.rebuild, args.only, args.db_prefix))
+        figures.update(bench_size(env, size, args.rebuild, args.only, args.db_prefix, repeat=args.repeat))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

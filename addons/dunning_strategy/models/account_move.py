@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 # Payment states of an invoice that can still be reminded. Excluded on purpose:
 # 'paid' and 'reversed' (nothing due), 'in_payment' (a payment is registered, waiting for the
@@ -119,25 +118,24 @@ class AccountMove(models.Model):
         return res
 
     def _dunning_set_step_date_due(self):
-        """Remember the due date each invoice's step was reached for, in one query.
+        """Remember the due date each invoice's step was reached for, in the UPDATE that
+        writes the step.
 
-        SQL because every invoice gets its own date: one ORM write per date would be one
-        costly ``account.move.write`` per invoice.
+        Every invoice gets its own date: one ORM write per date would be one costly
+        ``account.move.write`` per invoice, and a query of its own after the step's UPDATE
+        would update every invoice twice. The dates are put in the cache as pending writes,
+        as a field assignment does, without one ``write`` per invoice: the flush writes them
+        with the step, in one UPDATE for all the invoices.
         """
-        if not self.ids:
+        moves = self.filtered("id")
+        if not moves:
             return
-        self.flush_recordset(["invoice_date_due", "dunning_step_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move
-                   SET dunning_step_date_due = CASE WHEN dunning_step_id IS NULL THEN NULL ELSE invoice_date_due END
-                 WHERE id = ANY(%s)
-                """,
-                self.ids,
-            )
-        )
-        self.invalidate_recordset(["dunning_step_date_due"])
+        field = self._fields["dunning_step_date_due"]
+        values = [
+            field.convert_to_cache(move.invoice_date_due if move.dunning_step_id else False, move) for move in moves
+        ]
+        self.env.cache.update(moves, field, values, dirty=True)
+        moves.modified(["dunning_step_date_due"])
 
     def _dunning_is_open(self):
         """Whether this invoice can still be reminded (posted, open, something left to pay)."""

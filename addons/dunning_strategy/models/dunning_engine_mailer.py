@@ -4,7 +4,8 @@ posted in bulk (``_post_emails``) on the record the line's kind names (``_post_r
 from collections import defaultdict
 
 from odoo import Command, api, models
-from odoo.tools import clean_context
+from odoo.addons.mail.models.mail_message import _image_dataurl
+from odoo.tools import SQL, clean_context
 
 
 class DunningEngine(models.AbstractModel):
@@ -54,50 +55,100 @@ class DunningEngine(models.AbstractModel):
         if not posts:
             return
         reply_to = self._get_reply_to(posts)
-        mail_values = []
+        subtype_ids = {}
+        message_values, bodies = [], []
         for _line, record, values in posts:
             recipient_ids = values.get("partner_ids") or []
-            mail_values.append(
+            subtype_xmlid = values.get("subtype_xmlid") or "mail.mt_comment"
+            if subtype_xmlid not in subtype_ids:
+                subtype_ids[subtype_xmlid] = self.env["ir.model.data"]._xmlid_to_res_id(subtype_xmlid)
+            body = values.get("body") or ""
+            message_values.append(
                 {
                     "model": record._name,
                     "res_id": record.id,
                     "record_name": record.display_name,
                     "message_type": values.get("message_type") or "comment",
-                    "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id(
-                        values.get("subtype_xmlid") or "mail.mt_comment"
-                    ),
+                    "subtype_id": subtype_ids[subtype_xmlid],
                     "author_id": values.get("author_id"),
                     "email_from": values["email_from"],
                     "reply_to": values.get("reply_to") or reply_to[record._name, record.id, values["email_from"]],
                     "subject": values.get("subject"),
-                    "body": values.get("body") or "",
-                    "body_html": values.get("body") or "",
                     "partner_ids": [Command.set(recipient_ids)],
-                    "recipient_ids": [Command.set(recipient_ids)],
                     "attachment_ids": [Command.set(values.get("attachment_ids") or [])],
-                    "auto_delete": values.get("mail_auto_delete", True),
+                    # a body with embedded images goes through create, which turns them into files
+                    **({"body": body} if _image_dataurl.search(body) else {}),
+                }
+            )
+            bodies.append(body)
+        env = self.env(context=clean_context(self.env.context), su=True)
+        messages = env["mail.message"].create(message_values)
+        self._set_message_bodies(messages, message_values, bodies)
+        mails = env["mail.mail"].create(
+            [
+                {
+                    "mail_message_id": message.id,
+                    "body_html": body,
+                    "recipient_ids": [Command.set(values["partner_ids"][0][2])],
+                    "auto_delete": post_values.get("mail_auto_delete", True),
                     # the message stays in the chatter when the email is deleted once sent
                     "is_notification": True,
                 }
-            )
-        mails = self.env["mail.mail"].sudo().with_context(clean_context(self.env.context)).create(mail_values)
-        self.env["mail.notification"].sudo().create(
+                for message, body, values, (_line, _record, post_values) in zip(
+                    messages, bodies, message_values, posts, strict=True
+                )
+            ]
+        )
+        env["mail.notification"].create(
             [
                 {
-                    "author_id": mail.author_id.id,
+                    "author_id": message.author_id.id,
                     "is_read": True,
                     "mail_mail_id": mail.id,
-                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_message_id": message.id,
                     "notification_status": "ready",
                     "notification_type": "email",
                     "res_partner_id": partner_id,
                 }
-                for mail in mails
-                for partner_id in mail.recipient_ids.ids
+                for message, mail, values in zip(messages, mails, message_values, strict=True)
+                for partner_id in values["partner_ids"][0][2]
             ]
         )
-        for (line, _record, _values), mail in zip(posts, mails, strict=True):
-            line[message_field] = mail.mail_message_id
+        for (line, _record, _values), message in zip(posts, messages, strict=True):
+            line[message_field] = message
+
+    @api.model
+    def _set_message_bodies(self, messages, message_values, bodies):
+        """Store the body of each new message, sanitized once.
+
+        ``create`` sanitizes an HTML value twice (for the column, then for the cache), and
+        ``mail.mail`` a third time for the body it inherits: a third of a batch's time. The
+        body is sanitized here once, with the options of the field (the message's body shows
+        in the chatter: it is sanitized as ``create`` would), then written in one query and
+        put in the cache as ``create`` would have.
+        """
+        field = messages._fields["body"]
+        todo = [
+            (message, field.convert_to_cache(body, message))
+            for message, values, body in zip(messages, message_values, bodies, strict=True)
+            if "body" not in values and body
+        ]
+        if not todo:
+            return
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE mail_message message
+                   SET body = data.body
+                  FROM unnest(%s::int4[], %s::text[]) AS data(id, body)
+                 WHERE message.id = data.id
+                """,
+                [message.id for message, _body in todo],
+                [str(body) for _message, body in todo],
+            )
+        )
+        for message, body in todo:
+            self.env.cache.set(message, field, body)
 
     @api.model
     def _get_reply_to(self, posts):

@@ -98,6 +98,9 @@ class DunningEngine(models.AbstractModel):
         failed = {}
         for kind, kind_lines in self._lines_by_kind(lines):
             recipients = kind._get_recipients(kind_lines)
+            # whether each recipient is blacklisted, in one query for all (read per recipient
+            # by ``_check_email_address``: one search each otherwise)
+            self.env["res.partner"].union(*recipients.values()).mapped("is_blacklisted")
             for line in kind_lines:
                 if line.recipient_id != recipients[line]:
                     line.recipient_id = recipients[line]

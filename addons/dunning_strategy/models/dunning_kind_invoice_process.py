@@ -31,24 +31,14 @@ class DunningKindInvoice(models.AbstractModel):
                 )
             )
         skipped = {}
+        batch_moves = lines.move_ids | lines.due_move_ids  # read together, not line by line
         for line in lines:
             run_date = line.run_id.date
-            due = line.due_move_ids.filtered(
-                lambda m, line=line, run_date=run_date: (
-                    line._dunning_owns_move(m)
-                    and m._dunning_is_open()
-                    and not m.dunning_excluded
-                    and not m.dunning_dispute
-                    and (not m.dunning_date or m.dunning_date < run_date)
-                )
-            )
-            reason = self._skip_reason(line, due)
-            if reason:
-                skipped[line] = reason
-                continue
-            vals = {}
-            listed = (
-                line.move_ids.filtered(
+            # each invoice checked once (the due ones are listed too)
+            remindable = (
+                (line.move_ids | line.due_move_ids)
+                .with_prefetch(batch_moves._ids)
+                .filtered(
                     lambda m, line=line: (
                         line._dunning_owns_move(m)
                         and m._dunning_is_open()
@@ -56,8 +46,16 @@ class DunningKindInvoice(models.AbstractModel):
                         and not m.dunning_dispute
                     )
                 )
-                | due
             )
+            due = (line.due_move_ids & remindable).filtered(
+                lambda m, run_date=run_date: not m.dunning_date or m.dunning_date < run_date
+            )
+            reason = self._skip_reason(line, due)
+            if reason:
+                skipped[line] = reason
+                continue
+            vals = {}
+            listed = (line.move_ids & remindable) | due
             if due != line.due_move_ids:
                 vals["due_move_ids"] = [Command.set(due.ids)]
             if listed != line.move_ids:
@@ -192,12 +190,18 @@ class DunningKindInvoice(models.AbstractModel):
             for move in line.due_move_ids:
                 groups[steps[self._next_level(move, steps, line.run_id.date)], line.run_id.date] |= move
         # only dunning bookkeeping fields change: skip the accounting synchronisation of
-        # account.move.write (dynamic lines, balance check) and do not flag the invoices as
-        # manually modified
+        # account.move.write (dynamic lines, balance check), do not flag the invoices as
+        # manually modified, and do not prepare the tracking of every tracked field of every
+        # invoice (none of these fields is tracked: the tracking would find nothing to log)
         moves_env = (
             self.env["account.move"]
             .sudo()
-            .with_context(skip_invoice_sync=True, check_move_validity=False, skip_is_manually_modified=True)
+            .with_context(
+                skip_invoice_sync=True,
+                check_move_validity=False,
+                skip_is_manually_modified=True,
+                mail_notrack=True,
+            )
         )
         for (step, date), moves in groups.items():
             moves_env.browse(moves.ids).write({"dunning_step_id": step.id, "dunning_date": date})

@@ -8,6 +8,23 @@ from odoo.tools import safe_eval
 DUNNING_RENDER_MODEL = "dunning.run.line"
 
 
+def _memoized(function):
+    """``function`` with its results kept per arguments (unhashable arguments: not kept)."""
+    results = {}
+
+    def call(*args, **kwargs):
+        try:
+            key = (args, tuple(sorted(kwargs.items())))
+            hash(key)
+        except TypeError:
+            return function(*args, **kwargs)
+        if key not in results:
+            results[key] = function(*args, **kwargs)
+        return results[key]
+
+    return call
+
+
 class MailRenderMixin(models.AbstractModel):
     """Render a QWeb template on many run lines with one compilation.
 
@@ -29,6 +46,10 @@ class MailRenderMixin(models.AbstractModel):
         functions, def_name = QWeb._compile(node)
         render_template = functions[def_name]
         eval_context = self._render_eval_context()
+        # the invoice tables format the same dates and amounts again and again: each value is
+        # formatted once per compilation (same language, same currencies: same text)
+        for name in ("format_date", "format_amount"):
+            eval_context[name] = _memoized(eval_context[name])
 
         def render(record, values=None):
             values = {**eval_context, **(values or {}), "object": record}
