@@ -145,9 +145,14 @@ class TestDunningPerformance(DunningCommon):
         run = self.strategy._create_run(self.run_date).sudo()
         engine = self.env["dunning.engine"].sudo()
         engine._process_lines(self._pending_lines(run, 5))
+        expected = PROCESS_BATCH_QUERIES
+        if "purchase_line_id" in self.env["account.move.line"]._fields:
+            # purchase's account.move.write reads the invoices' lines, for all of them at once
+            # (exchange_tracking_purchase installs it next to this addon)
+            expected += 1
         for size in (10, 30):
             lines = self._pending_lines(run, size)
-            with self.assertQueryCount(PROCESS_BATCH_QUERIES):
+            with self.assertQueryCount(expected):
                 engine._process_lines(lines)
                 self.env.flush_all()
             self.assertEqual(set(lines.mapped("state")), {"done"})
