@@ -4,6 +4,8 @@ No database: these tests feed the helpers the HTML that the engine renders per c
 """
 
 import base64
+import contextlib
+import gc
 import io
 import tempfile
 
@@ -290,6 +292,27 @@ class TestLetterPdf(BaseCase):
         self.assertEqual(image.getpixel((16, 16)), 0)
         self.assertEqual(image.getpixel((16 + 6 * 4, 16)), 0, "the finder pattern is 7 modules wide")
         self.assertEqual(image.getpixel((16 + 7 * 4, 16)), 255)
+
+    def test_collector_thresholds_come_back_after_rendering(self):
+        """The letters are laid out with fewer young collections, and the process gets its own
+        thresholds back afterwards: after a render, after a failed one, and when two renders
+        (two threads) overlap, only once the last one ends."""
+        saved = gc.get_threshold()
+        self.addCleanup(gc.set_threshold, *saved)
+        gc.set_threshold(700, 11, 12)
+        render_letters_pdf([html_letter("Alpha", [("FAC/1", "01/01/2025", "10,00")])], self.layout)
+        self.assertEqual(gc.get_threshold(), (700, 11, 12))
+        with self.assertRaises(LetterRenderError), mute_logger(letter_pdf._logger.name):
+            render_letters_pdf(["<p>ok</p>", "   "], self.layout)
+        self.assertEqual(gc.get_threshold(), (700, 11, 12))
+        first = letter_pdf._fewer_young_collections()
+        first.__enter__()
+        self.assertEqual(gc.get_threshold(), (10_000, 11, 12), "the older generations keep theirs")
+        with contextlib.suppress(ValueError), letter_pdf._fewer_young_collections():
+            first.__exit__(None, None, None)
+            self.assertEqual(gc.get_threshold(), (10_000, 11, 12), "another render is still running")
+            raise ValueError("a render that fails")
+        self.assertEqual(gc.get_threshold(), (700, 11, 12))
 
     def test_external_resources_are_never_fetched(self):
         body = '<p>Avec image</p><img src="http://127.0.0.1:9/logo.png"/>'

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from .letter_pdf import (
     _LETTER_ID,
     LetterRenderError,
+    _fewer_young_collections,
     _letter_page_ranges,
     _split_pdf,
     _weasyprint_logs_collected,
@@ -124,7 +125,7 @@ def _render(document_html, stylesheet, page_size, count):
     import weasyprint
 
     stylesheets = [stylesheet] if stylesheet is not None else []
-    with _weasyprint_logs_collected():
+    with _weasyprint_logs_collected(), _fewer_young_collections():
         try:
             page_css = weasyprint.CSS(string=_PAGE_CSS % {"size": page_size})
             document = weasyprint.HTML(
