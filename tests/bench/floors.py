@@ -51,15 +51,20 @@ def timed(function):
     return result, time.perf_counter() - start
 
 
+def kept_lines(env, run_id, customers):
+    """The run and its first ``customers`` lines; the other lines are deleted (not committed)."""
+    run = env["dunning.run"].browse(run_id)
+    lines = run.line_ids.sorted("id")
+    lines[customers:].unlink()
+    return run, lines[:customers].exists()
+
+
 def email_parts(dbname, customers, repeat):
     created = bench.measure_create_run(dbname, "email")
     cr, env = bench.open_env(dbname)
     try:
-        run = env["dunning.run"].browse(created["run_id"])
-        lines = run.line_ids.sorted("id")
-        lines[customers:].unlink()
+        run, lines = kept_lines(env, created["run_id"], customers)
         cr.commit()
-        lines = lines[:customers].exists()
         # the pay links' access tokens, made by the engine in one UPDATE before rendering
         lines.move_ids._dunning_ensure_access_tokens()
         cr.commit()
@@ -104,10 +109,7 @@ def letter_parts(dbname, customers, repeat):
     from odoo.addons.dunning_strategy.tools import letter_pdf
 
     try:
-        run = env["dunning.run"].browse(created["run_id"])
-        lines = run.line_ids.sorted("id")
-        lines[customers:].unlink()
-        lines = lines[:customers].exists()
+        run, lines = kept_lines(env, created["run_id"], customers)
         bench.give_postal_addresses(env, lines.partner_id)
         cr.commit()
         documents = env["dunning.document"]
